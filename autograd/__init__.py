@@ -1,0 +1,24 @@
+"""gategrad's engine: scalar automatic differentiation, one gate at a time.
+
+    from autograd import Value
+    x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
+    f = (x + y) * z
+    f.backward()          # x.grad == -4.0, y.grad == -4.0, z.grad == 3.0
+"""
+
+from .composite import Composite, composite
+from .graph import backward_steps, topological_order, zero_grad
+from .ops import GATES, Gate, register_gate
+from .value import Value
+
+__all__ = [
+    "GATES",
+    "Composite",
+    "Gate",
+    "Value",
+    "backward_steps",
+    "composite",
+    "register_gate",
+    "topological_order",
+    "zero_grad",
+]
