@@ -64,7 +64,7 @@ def backward_steps(root: Value) -> Iterator[Value]:
                 node._b.grad += node._db * upstream
             yield node
     finally:
-        for node, grad in zip(order, earlier):
+        for node, grad in zip(order, earlier, strict=True):
             node.grad += grad
 
 

@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import itertools
 import numbers
-from typing import Union
 
 from . import graph, ops
 from .composite import Composite, _Active
 from .ops import Gate
 
-Number = Union[int, float]
+Number = int | float
 
 
 def _to_float(x: object, what: str) -> float:

@@ -1,0 +1,120 @@
+"""backward(): order, depth, accumulation, zero_grad, and the step generator."""
+
+import math
+import sys
+
+import pytest
+
+from autograd import Gate, Value, backward_steps, register_gate, topological_order
+from autograd.ops import GATES
+
+
+def test_a_million_gate_chain_backpropagates_without_recursion():
+    assert sys.getrecursionlimit() < 1_000_000
+    x = Value(1.0)
+    v = x
+    for _ in range(1_000_000):
+        v = v + 0.0
+    v.backward()
+    assert x.grad == 1.0
+
+
+def test_a_deep_chain_with_real_derivatives():
+    # d/dx of x * 1.001**n is 1.001**n, computed independently with math.
+    x = Value(2.0)
+    v = x
+    n = 5000
+    for _ in range(n):
+        v = v * 1.001
+    v.backward()
+    assert x.grad == pytest.approx(math.pow(1.001, n), rel=1e-9)
+
+
+def build_fxyz():
+    x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
+    q = x + y
+    return x, y, z, q, q * z
+
+
+def test_a_second_backward_adds_exactly_the_same_amounts_again():
+    x, y, z, q, f = build_fxyz()
+    f.backward()
+    first = [n.grad for n in (x, y, z, q, f)]
+    f.backward()
+    assert [n.grad for n in (x, y, z, q, f)] == [2 * g for g in first]
+
+
+def test_repeated_backward_never_compounds_through_a_deep_graph():
+    x = Value(0.5)
+    h = x.tanh()
+    out = (h * h).exp() + h
+    out.backward()
+    first = x.grad
+    for _ in range(3):
+        out.backward()
+    assert x.grad == pytest.approx(4 * first, rel=1e-15)
+
+
+def test_zero_grad_resets_every_reachable_node_and_backward_reproduces():
+    x, y, z, q, f = build_fxyz()
+    f.backward()
+    first = [n.grad for n in (x, y, z, q, f)]
+    f.zero_grad()
+    assert [n.grad for n in (x, y, z, q, f)] == [0.0] * 5
+    f.backward()
+    assert [n.grad for n in (x, y, z, q, f)] == first
+
+
+def test_gradients_from_two_outputs_accumulate_in_a_shared_leaf():
+    a = Value(3.0)
+    (a * 2.0).backward()
+    (a * 5.0).backward()
+    assert a.grad == 7.0
+
+
+def test_backward_of_a_leaf_sets_its_own_gradient():
+    a = Value(3.0)
+    a.backward()
+    assert a.grad == 1.0
+
+
+def test_topological_order_lists_parents_first():
+    x, y, z, q, f = build_fxyz()
+    order = topological_order(f)
+    assert order[-1] is f and set(order) == {x, y, z, q, f}
+    position = {node: i for i, node in enumerate(order)}
+    for node in order:
+        assert all(position[p] < position[node] for p in node.parents)
+
+
+def test_backward_steps_visit_gates_root_first_with_their_gradient_final():
+    *_, q, f = build_fxyz()
+    seen = []
+    for node in backward_steps(f):
+        seen.append((node, node.grad, [p.grad for p in node.parents]))
+    assert [s[0] for s in seen] == [f, q]
+    assert seen[0][1:] == (1.0, [-4.0, 3.0])  # after the * gate: q and z have theirs
+    assert seen[1][1:] == (-4.0, [-4.0, -4.0])  # after the + gate: x and y
+
+
+def test_a_user_gate_from_the_table_is_differentiated():
+    cube = Gate("cube", "³", 1, lambda x: x**3, lambda out, x: (3 * x * x,))
+    register_gate(cube)
+    try:
+        x = Value(2.0)
+        out = x.apply(GATES["cube"])
+        out.backward()
+        assert (out.data, x.grad) == (8.0, 12.0)
+    finally:
+        del GATES["cube"]
+
+
+def test_apply_checks_its_operands():
+    x = Value(2.0)
+    with pytest.raises(TypeError, match="takes 1 operands"):
+        x.apply(GATES["exp"], x)
+    with pytest.raises(TypeError, match="Values"):
+        x.apply(Gate("first", "fst", 2, lambda a, b: a, lambda o, a, b: (1, 0)), 3.0)
+    with pytest.raises(TypeError, match="Gate"):
+        x.apply("exp")
+    assert x.apply(GATES["add"], 3).data == 5.0
