@@ -7,6 +7,7 @@ million gates) never meets Python's recursion limit.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,15 +25,20 @@ def topological_order(root: Value) -> list[Value]:
     stack = [root]
     while stack:
         node = stack.pop()
-        for parent in (node._a, node._b):
-            if parent is not None and parent not in reached:
-                reached.add(parent)
-                stack.append(parent)
+        a = node._a
+        if a is None:
+            continue  # a leaf
+        if a not in reached:
+            reached.add(a)
+            stack.append(a)
+        b = node._b
+        if b is not None and b not in reached:
+            reached.add(b)
+            stack.append(b)
     return sorted(reached, key=_creation_number)
 
 
-def _creation_number(node: Value) -> int:
-    return node._id
+_creation_number = attrgetter("_id")
 
 
 def backward_steps(root: Value) -> Iterator[Value]:

@@ -42,12 +42,13 @@ def _to_float(x: object, what: str) -> float:
         raise ValueError(f"{what} is too large for a float: {x!r}") from None
 
 
-def _is_constant(x: object) -> bool:
-    """Plain real numbers become gate constants; bools and everything else do not."""
-    kind = type(x)
-    if kind is float or kind is int:
-        return True
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+def _as_constant(x: object) -> float | None:
+    """A plain real number as the float a gate keeps; None for anything else (bools too)."""
+    if type(x) is float:
+        return x
+    if isinstance(x, numbers.Real) and not isinstance(x, bool):
+        return _to_float(x, "a constant operand")
+    return None
 
 
 _new_object = object.__new__
@@ -156,16 +157,14 @@ class Value:
     def __add__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
             return _binary(ops.ADD, self, other)
-        if _is_constant(other):
-            return _with_constant(ops.ADD, self, float(other))
-        return NotImplemented
+        const = _as_constant(other)
+        return NotImplemented if const is None else _with_constant(ops.ADD, self, const)
 
     def __mul__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
             return _binary(ops.MUL, self, other)
-        if _is_constant(other):
-            return _with_constant(ops.MUL, self, float(other))
-        return NotImplemented
+        const = _as_constant(other)
+        return NotImplemented if const is None else _with_constant(ops.MUL, self, const)
 
     # Addition and multiplication commute, so `2 + x` is drawn as x into `+2`.
     __radd__ = __add__
@@ -177,26 +176,26 @@ class Value:
     def __sub__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
             return _binary(ops.ADD, self, -other)
-        if _is_constant(other):
-            return _with_constant(ops.ADD, self, -float(other))
-        return NotImplemented
+        const = _as_constant(other)
+        return NotImplemented if const is None else _with_constant(ops.ADD, self, -const)
 
     def __rsub__(self, other: Number) -> Value:
-        if _is_constant(other):
-            return _with_constant(ops.ADD, -self, float(other))
-        return NotImplemented
+        const = _as_constant(other)
+        return NotImplemented if const is None else _with_constant(ops.ADD, -self, const)
 
     def __truediv__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
             return _binary(ops.MUL, self, other.reciprocal())
-        if _is_constant(other):
-            return _with_constant(ops.MUL, self, ops.RECIPROCAL.forward(float(other)))
-        return NotImplemented
+        const = _as_constant(other)
+        if const is None:
+            return NotImplemented
+        return _with_constant(ops.MUL, self, ops.RECIPROCAL.forward(const))
 
     def __rtruediv__(self, other: Number) -> Value:
-        if _is_constant(other):
-            return _with_constant(ops.MUL, self.reciprocal(), float(other))
-        return NotImplemented
+        const = _as_constant(other)
+        if const is None:
+            return NotImplemented
+        return _with_constant(ops.MUL, self.reciprocal(), const)
 
     def __pow__(self, exponent: Number, modulo: None = None) -> Value:
         if modulo is not None:
@@ -206,9 +205,8 @@ class Value:
                 "the exponent must be a plain number; for a Value exponent "
                 "write (b.log() * x).exp() for b ** x"
             )
-        if not _is_constant(exponent):
-            return NotImplemented
-        return _with_constant(ops.POW, self, float(exponent))
+        const = _as_constant(exponent)
+        return NotImplemented if const is None else _with_constant(ops.POW, self, const)
 
     def __rpow__(self, base: Number) -> Value:
         raise TypeError(
@@ -279,8 +277,9 @@ class Value:
 def _data_of(x: Value | Number) -> float:
     if isinstance(x, Value):
         return x.data
-    if _is_constant(x):
-        return float(x)
+    const = _as_constant(x)
+    if const is not None:
+        return const
     raise TypeError(f"cannot compare a Value with {type(x).__name__}")
 
 
