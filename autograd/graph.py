@@ -14,28 +14,44 @@ if TYPE_CHECKING:
     from .value import Value
 
 
-def topological_order(root: Value) -> list[Value]:
-    """Every node `root` depends on, each listed after all of its parents.
+def gate_order(root: Value) -> list[Value]:
+    """The gate outputs `root` depends on (root included), in creation order.
 
     A Value can only be made from Values that already exist, so creation order
     is a topological order: collect what `root` reaches with an explicit stack,
-    then sort by creation number. Deterministic, and no recursion.
+    then sort by creation number. Deterministic, and no recursion. Leaves are
+    left out: backward needs no order for them, and skipping them halves the
+    walk in a network, where most Values are weights and inputs.
     """
+    if root._a is None:
+        return []
     reached = {root}
     stack = [root]
     while stack:
         node = stack.pop()
         a = node._a
-        if a is None:
-            continue  # a leaf
-        if a not in reached:
+        if a._a is not None and a not in reached:
             reached.add(a)
             stack.append(a)
         b = node._b
-        if b is not None and b not in reached:
+        if b is not None and b._a is not None and b not in reached:
             reached.add(b)
             stack.append(b)
     return sorted(reached, key=_creation_number)
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node `root` depends on, parents before children: leaves, then gates."""
+    if root._a is None:
+        return [root]
+    gates = gate_order(root)
+    leaves = {
+        operand: None
+        for gate in gates
+        for operand in (gate._a, gate._b)
+        if operand is not None and operand._a is None
+    }
+    return sorted(leaves, key=_creation_number) + gates
 
 
 _creation_number = attrgetter("_id")
@@ -49,28 +65,27 @@ def backward_steps(root: Value) -> Iterator[Value]:
     `local_grad * node.grad`. `Value.backward()` runs this to the end; the
     frame-by-frame renderer draws the graph after each step.
 
-    A pass starts every node from zero so that it computes this pass's gradients
-    only, then adds back what the nodes held before: calling backward twice adds
-    the same amounts twice, instead of pushing the first pass's gradients of
-    inner nodes through the graph again.
+    Gates push their gradient on, so a pass starts every gate's output from zero,
+    computes this pass's gradients only, and adds back what it held before:
+    calling backward twice adds the same amounts twice, instead of pushing the
+    first pass's gradients through the graph again. Leaves pass nothing on, so
+    they simply accumulate.
     """
-    order = topological_order(root)
-    order.reverse()
-    earlier = [node.grad for node in order]
-    for node in order:
+    gates = gate_order(root)
+    gates.reverse()
+    earlier = [node.grad for node in gates]
+    for node in gates:
         node.grad = 0.0
-    root.grad = 1.0
+    root.grad += 1.0
     try:
-        for node in order:
-            if node._a is None:
-                continue  # a leaf: nothing to pass on
+        for node in gates:
             upstream = node.grad
             node._a.grad += node._da * upstream
             if node._b is not None:
                 node._b.grad += node._db * upstream
             yield node
     finally:
-        for node, grad in zip(order, earlier, strict=True):
+        for node, grad in zip(gates, earlier, strict=True):
             node.grad += grad
 
 

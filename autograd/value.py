@@ -77,7 +77,7 @@ class Value:
     def __init__(self, data: Number, label: str | None = None) -> None:
         if label is not None and not isinstance(label, str):
             raise TypeError(f"label must be a string, got {type(label).__name__}")
-        self.data = _to_float(data, "Value data")
+        self.data = data if type(data) is float else _to_float(data, "Value data")
         self.grad = 0.0
         self.label = label
         self._gate = None
@@ -157,13 +157,13 @@ class Value:
     def __add__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
             return _binary(ops.ADD, self, other)
-        const = _as_constant(other)
+        const = other if type(other) is float else _as_constant(other)
         return NotImplemented if const is None else _with_constant(ops.ADD, self, const)
 
     def __mul__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
             return _binary(ops.MUL, self, other)
-        const = _as_constant(other)
+        const = other if type(other) is float else _as_constant(other)
         return NotImplemented if const is None else _with_constant(ops.MUL, self, const)
 
     # Addition and multiplication commute, so `2 + x` is drawn as x into `+2`.
@@ -176,23 +176,23 @@ class Value:
     def __sub__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
             return _binary(ops.ADD, self, -other)
-        const = _as_constant(other)
+        const = other if type(other) is float else _as_constant(other)
         return NotImplemented if const is None else _with_constant(ops.ADD, self, -const)
 
     def __rsub__(self, other: Number) -> Value:
-        const = _as_constant(other)
+        const = other if type(other) is float else _as_constant(other)
         return NotImplemented if const is None else _with_constant(ops.ADD, -self, const)
 
     def __truediv__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
             return _binary(ops.MUL, self, other.reciprocal())
-        const = _as_constant(other)
+        const = other if type(other) is float else _as_constant(other)
         if const is None:
             return NotImplemented
         return _with_constant(ops.MUL, self, ops.RECIPROCAL.forward(const))
 
     def __rtruediv__(self, other: Number) -> Value:
-        const = _as_constant(other)
+        const = other if type(other) is float else _as_constant(other)
         if const is None:
             return NotImplemented
         return _with_constant(ops.MUL, self.reciprocal(), const)
