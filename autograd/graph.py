@@ -29,14 +29,15 @@ def gate_order(root: Value) -> list[Value]:
     stack = [root]
     while stack:
         node = stack.pop()
-        a = node._a
-        if a._a is not None and a not in reached:
-            reached.add(a)
-            stack.append(a)
-        b = node._b
-        if b is not None and b._a is not None and b not in reached:
-            reached.add(b)
-            stack.append(b)
+        while True:  # walk down first operands directly; stack second ones for later
+            b = node._b
+            if b is not None and b._a is not None and b not in reached:
+                reached.add(b)
+                stack.append(b)
+            node = node._a
+            if node._a is None or node in reached:
+                break
+            reached.add(node)
     return sorted(reached, key=_creation_number)
 
 
@@ -74,8 +75,10 @@ def backward_steps(root: Value) -> Iterator[Value]:
     gates = gate_order(root)
     gates.reverse()
     earlier = [node.grad for node in gates]
-    for node in gates:
-        node.grad = 0.0
+    first_pass = not any(earlier)  # the usual case: nothing to set aside
+    if not first_pass:
+        for node in gates:
+            node.grad = 0.0
     root.grad += 1.0
     try:
         for node in gates:
@@ -85,8 +88,9 @@ def backward_steps(root: Value) -> Iterator[Value]:
                 node._b.grad += node._db * upstream
             yield node
     finally:
-        for node, grad in zip(gates, earlier, strict=True):
-            node.grad += grad
+        if not first_pass:
+            for node, grad in zip(gates, earlier, strict=True):
+                node.grad += grad
 
 
 def zero_grad(root: Value) -> None:

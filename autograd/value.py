@@ -146,56 +146,56 @@ class Value:
         if not isinstance(const, Value):
             if not gate.accepts_constant:
                 raise TypeError(f"gate {gate.name!r} takes Values, got {type(const).__name__}")
-            return _with_constant(gate, self, _to_float(const, f"operand of {gate.name}"))
+            return _output(gate, self, None, _to_float(const, f"operand of {gate.name}"))
         for operand in operands:
             if not isinstance(operand, Value):
                 raise TypeError(f"only the last operand of {gate.name!r} may be a number")
         if gate.arity == 1:
-            return _unary(gate, self)
-        return _binary(gate, self, operands[1])
+            return _output(gate, self, None, None)
+        return _output(gate, self, operands[1], None)
 
     def __add__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
-            return _binary(ops.ADD, self, other)
+            return _output(ops.ADD, self, other, None)
         const = other if type(other) is float else _as_constant(other)
-        return NotImplemented if const is None else _with_constant(ops.ADD, self, const)
+        return NotImplemented if const is None else _output(ops.ADD, self, None, const)
 
     def __mul__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
-            return _binary(ops.MUL, self, other)
+            return _output(ops.MUL, self, other, None)
         const = other if type(other) is float else _as_constant(other)
-        return NotImplemented if const is None else _with_constant(ops.MUL, self, const)
+        return NotImplemented if const is None else _output(ops.MUL, self, None, const)
 
     # Addition and multiplication commute, so `2 + x` is drawn as x into `+2`.
     __radd__ = __add__
     __rmul__ = __mul__
 
     def __neg__(self) -> Value:
-        return _with_constant(ops.MUL, self, -1.0)
+        return _output(ops.MUL, self, None, -1.0)
 
     def __sub__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
-            return _binary(ops.ADD, self, -other)
+            return _output(ops.ADD, self, -other, None)
         const = other if type(other) is float else _as_constant(other)
-        return NotImplemented if const is None else _with_constant(ops.ADD, self, -const)
+        return NotImplemented if const is None else _output(ops.ADD, self, None, -const)
 
     def __rsub__(self, other: Number) -> Value:
         const = other if type(other) is float else _as_constant(other)
-        return NotImplemented if const is None else _with_constant(ops.ADD, -self, const)
+        return NotImplemented if const is None else _output(ops.ADD, -self, None, const)
 
     def __truediv__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
-            return _binary(ops.MUL, self, other.reciprocal())
+            return _output(ops.MUL, self, other.reciprocal(), None)
         const = other if type(other) is float else _as_constant(other)
         if const is None:
             return NotImplemented
-        return _with_constant(ops.MUL, self, ops.RECIPROCAL.forward(const))
+        return _output(ops.MUL, self, None, ops.RECIPROCAL.forward(const))
 
     def __rtruediv__(self, other: Number) -> Value:
         const = other if type(other) is float else _as_constant(other)
         if const is None:
             return NotImplemented
-        return _with_constant(ops.MUL, self.reciprocal(), const)
+        return _output(ops.MUL, self.reciprocal(), None, const)
 
     def __pow__(self, exponent: Number, modulo: None = None) -> Value:
         if modulo is not None:
@@ -206,7 +206,7 @@ class Value:
                 "write (b.log() * x).exp() for b ** x"
             )
         const = _as_constant(exponent)
-        return NotImplemented if const is None else _with_constant(ops.POW, self, const)
+        return NotImplemented if const is None else _output(ops.POW, self, None, const)
 
     def __rpow__(self, base: Number) -> Value:
         raise TypeError(
@@ -214,22 +214,22 @@ class Value:
         )
 
     def exp(self) -> Value:
-        return _unary(ops.EXP, self)
+        return _output(ops.EXP, self, None, None)
 
     def reciprocal(self) -> Value:
-        return _unary(ops.RECIPROCAL, self)
+        return _output(ops.RECIPROCAL, self, None, None)
 
     def sigmoid(self) -> Value:
-        return _unary(ops.SIGMOID, self)
+        return _output(ops.SIGMOID, self, None, None)
 
     def relu(self) -> Value:
-        return _unary(ops.RELU, self)
+        return _output(ops.RELU, self, None, None)
 
     def tanh(self) -> Value:
-        return _unary(ops.TANH, self)
+        return _output(ops.TANH, self, None, None)
 
     def log(self) -> Value:
-        return _unary(ops.LOG, self)
+        return _output(ops.LOG, self, None, None)
 
     def max(self, other: Value | Number) -> Value:
         """A max gate: the larger input gets all of the gradient, a tie half each.
@@ -238,8 +238,8 @@ class Value:
         compares `.data` and returns one of the two Values.
         """
         if isinstance(other, Value):
-            return _binary(ops.MAX, self, other)
-        return _with_constant(ops.MAX, self, _to_float(other, "max() operand"))
+            return _output(ops.MAX, self, other, None)
+        return _output(ops.MAX, self, None, _to_float(other, "max() operand"))
 
     # --- comparisons look at the numbers; == stays identity -------------------
     # Values are graph nodes, so they hash and compare equal by identity (they can
@@ -283,10 +283,26 @@ def _data_of(x: Value | Number) -> float:
     raise TypeError(f"cannot compare a Value with {type(x).__name__}")
 
 
-def _node(
-    gate: Gate, data: float, a: Value, da: float, b: Value | None, db: float, const: float | None
-) -> Value:
-    """A new gate output. Skips __init__'s checks: every field is known good."""
+def _output(gate: Gate, a: Value, b: Value | None, const: float | None) -> Value:
+    """A new Value: `gate` applied to a, and to b or to the constant if given.
+
+    The one place gate outputs are made. It skips __init__'s checks (every field
+    is known good) and computes the local derivatives now, while the operands'
+    numbers are at hand, so backward is only multiplications and additions.
+    """
+    x = a.data
+    if b is not None:
+        y = b.data
+        data = gate.forward(x, y)
+        da, db = gate.local_grads(data, x, y)
+    elif const is not None:
+        data = gate.forward(x, const)
+        da = gate.local_grads(data, x, const)[0]
+        db = 0.0
+    else:
+        data = gate.forward(x)
+        (da,) = gate.local_grads(data, x)
+        db = 0.0
     out = _new_object(Value)
     out.data = data
     out.grad = 0.0
@@ -300,25 +316,3 @@ def _node(
     out._scope = _Active.current
     out._id = _next_id()
     return out
-
-
-def _unary(gate: Gate, x: Value) -> Value:
-    data = x.data
-    out = gate.forward(data)
-    (dx,) = gate.local_grads(out, data)
-    return _node(gate, out, x, dx, None, 0.0, None)
-
-
-def _binary(gate: Gate, a: Value, b: Value) -> Value:
-    x, y = a.data, b.data
-    out = gate.forward(x, y)
-    da, db = gate.local_grads(out, x, y)
-    return _node(gate, out, a, da, b, db, None)
-
-
-def _with_constant(gate: Gate, a: Value, const: float) -> Value:
-    """The gate applied to (a, const); only a gets a gradient."""
-    x = a.data
-    out = gate.forward(x, const)
-    da = gate.local_grads(out, x, const)[0]
-    return _node(gate, out, a, da, None, 0.0, const)
