@@ -14,44 +14,44 @@ if TYPE_CHECKING:
     from .value import Value
 
 
-def gate_order(root: Value) -> list[Value]:
-    """The gate outputs `root` depends on (root included), in creation order.
+def walk(root: Value) -> tuple[list[Value], set[Value]]:
+    """The gate outputs `root` depends on (root included) in creation order, and the leaves.
 
     A Value can only be made from Values that already exist, so creation order
     is a topological order: collect what `root` reaches with an explicit stack,
-    then sort by creation number. Deterministic, and no recursion. Leaves are
-    left out: backward needs no order for them, and skipping them halves the
-    walk in a network, where most Values are weights and inputs.
+    then sort the gate outputs by creation number. Deterministic, and no
+    recursion. Leaves need no order, so they are only collected: in a network
+    most Values are weights and inputs, and leaving them out of the sort and the
+    stack halves the work.
     """
     if root._a is None:
-        return []
-    reached = {root}
+        return [], {root}
+    gates = {root}
+    leaves = set()
     stack = [root]
     while stack:
         node = stack.pop()
         while True:  # walk down first operands directly; stack second ones for later
             b = node._b
-            if b is not None and b._a is not None and b not in reached:
-                reached.add(b)
-                stack.append(b)
+            if b is not None:
+                if b._a is None:
+                    leaves.add(b)
+                elif b not in gates:
+                    gates.add(b)
+                    stack.append(b)
             node = node._a
-            if node._a is None or node in reached:
+            if node._a is None:
+                leaves.add(node)
                 break
-            reached.add(node)
-    return sorted(reached, key=_creation_number)
+            if node in gates:
+                break
+            gates.add(node)
+    return sorted(gates, key=_creation_number), leaves
 
 
 def topological_order(root: Value) -> list[Value]:
     """Every node `root` depends on, parents before children: leaves, then gates."""
-    if root._a is None:
-        return [root]
-    gates = gate_order(root)
-    leaves = {
-        operand: None
-        for gate in gates
-        for operand in (gate._a, gate._b)
-        if operand is not None and operand._a is None
-    }
+    gates, leaves = walk(root)
     return sorted(leaves, key=_creation_number) + gates
 
 
@@ -66,20 +66,21 @@ def backward_steps(root: Value) -> Iterator[Value]:
     `local_grad * node.grad`. `Value.backward()` runs this to the end; the
     frame-by-frame renderer draws the graph after each step.
 
-    Gates push their gradient on, so a pass starts every gate's output from zero,
-    computes this pass's gradients only, and adds back what it held before:
-    calling backward twice adds the same amounts twice, instead of pushing the
-    first pass's gradients through the graph again. Leaves pass nothing on, so
-    they simply accumulate.
+    A pass computes this pass's gradients only, from zero, and then adds back
+    what every node held before. So calling backward twice adds exactly the same
+    amounts twice (as PyTorch does), instead of pushing the first pass's
+    gradients of inner nodes through the graph again. On the usual first pass
+    every gradient is already zero and there is nothing to set aside.
     """
-    gates = gate_order(root)
+    gates, leaves = walk(root)
     gates.reverse()
-    earlier = [node.grad for node in gates]
-    first_pass = not any(earlier)  # the usual case: nothing to set aside
+    nodes = [*gates, *leaves]
+    earlier = [node.grad for node in nodes]
+    first_pass = not any(earlier)
     if not first_pass:
-        for node in gates:
+        for node in nodes:
             node.grad = 0.0
-    root.grad += 1.0
+    root.grad = 1.0
     try:
         for node in gates:
             upstream = node.grad
@@ -89,7 +90,7 @@ def backward_steps(root: Value) -> Iterator[Value]:
             yield node
     finally:
         if not first_pass:
-            for node, grad in zip(gates, earlier, strict=True):
+            for node, grad in zip(nodes, earlier, strict=True):
                 node.grad += grad
 
 

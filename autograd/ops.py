@@ -37,6 +37,7 @@ class Gate:
     forward: Callable[..., float]
     local_grads: Callable[..., tuple[float, ...]]
     accepts_constant: bool = False  # may the last operand be a plain number?
+    needs_constant: bool = False  # must it be one? (pow: a Value exponent is not a gate here)
 
     def __repr__(self) -> str:
         return f"Gate({self.name!r})"
@@ -190,6 +191,8 @@ def register_gate(gate: Gate) -> Gate:
     """
     if not isinstance(gate, Gate):
         raise TypeError(f"register_gate expects a Gate, got {type(gate).__name__}")
+    if gate.arity not in (1, 2):
+        raise ValueError(f"gate {gate.name!r}: a gate takes one or two operands, not {gate.arity}")
     GATES[gate.name] = gate
     return gate
 
@@ -203,4 +206,6 @@ MAX = register_gate(Gate("max", "max", 2, _max, _max_grads, accepts_constant=Tru
 RELU = register_gate(Gate("relu", "relu", 1, _relu, _relu_grads))
 TANH = register_gate(Gate("tanh", "tanh", 1, math.tanh, _tanh_grads))
 LOG = register_gate(Gate("log", "log", 1, _log, _log_grads))
-POW = register_gate(Gate("pow", "**", 2, _pow, _pow_grads, accepts_constant=True))
+POW = register_gate(
+    Gate("pow", "**", 2, _pow, _pow_grads, accepts_constant=True, needs_constant=True)
+)

@@ -147,9 +147,8 @@ class Value:
             if not gate.accepts_constant:
                 raise TypeError(f"gate {gate.name!r} takes Values, got {type(const).__name__}")
             return _output(gate, self, None, _to_float(const, f"operand of {gate.name}"))
-        for operand in operands:
-            if not isinstance(operand, Value):
-                raise TypeError(f"only the last operand of {gate.name!r} may be a number")
+        if gate.needs_constant:
+            raise TypeError(f"the last operand of gate {gate.name!r} must be a plain number")
         if gate.arity == 1:
             return _output(gate, self, None, None)
         return _output(gate, self, operands[1], None)

@@ -44,6 +44,17 @@ def test_a_second_backward_adds_exactly_the_same_amounts_again():
     assert [n.grad for n in (x, y, z, q, f)] == [2 * g for g in first]
 
 
+def test_a_second_backward_doubles_a_leaf_used_twice_exactly():
+    # Summing a leaf's two contributions into its old gradient one at a time would
+    # round differently from adding their sum; at this point it differs in the last bit.
+    x = Value(1.1875)
+    f = x.exp().exp().reciprocal() + x
+    f.backward()
+    first = x.grad
+    f.backward()
+    assert x.grad == 2 * first
+
+
 def test_repeated_backward_never_compounds_through_a_deep_graph():
     x = Value(0.5)
     h = x.tanh()
@@ -109,6 +120,12 @@ def test_a_user_gate_from_the_table_is_differentiated():
         del GATES["cube"]
 
 
+def test_a_gate_takes_one_or_two_operands():
+    with pytest.raises(ValueError, match="one or two operands"):
+        register_gate(Gate("sum3", "Σ", 3, lambda a, b, c: a + b + c, lambda o, a, b, c: (1, 1, 1)))
+    assert "sum3" not in GATES
+
+
 def test_apply_checks_its_operands():
     x = Value(2.0)
     with pytest.raises(TypeError, match="takes 1 operands"):
@@ -117,4 +134,7 @@ def test_apply_checks_its_operands():
         x.apply(Gate("first", "fst", 2, lambda a, b: a, lambda o, a, b: (1, 0)), 3.0)
     with pytest.raises(TypeError, match="Gate"):
         x.apply("exp")
+    with pytest.raises(TypeError, match="plain number"):
+        x.apply(GATES["pow"], Value(2.0))
     assert x.apply(GATES["add"], 3).data == 5.0
+    assert x.apply(GATES["pow"], 3).data == 8.0
