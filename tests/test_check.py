@@ -1,0 +1,209 @@
+"""autograd.check: numerical gradients, gradcheck's verdicts and report, argument checks."""
+
+import math
+
+import pytest
+
+from autograd import GATES, Gate, Value, register_gate
+from autograd.check import (
+    DISCONNECTED,
+    KINK,
+    OK,
+    WRONG,
+    assert_gradients_match,
+    gradcheck,
+    numerical_grad,
+    relative_error,
+)
+
+
+@pytest.fixture
+def gate_table():
+    """Lets a test register gates; the table is put back as it was afterwards."""
+    saved = dict(GATES)
+    yield
+    GATES.clear()
+    GATES.update(saved)
+
+
+def cube_gate(derivative):
+    return Gate("cube", "³", 1, lambda x: x**3, lambda out, x: (derivative(x),))
+
+
+def neuron(w0, x0, w1, x1, w2):
+    return (w0 * x0 + w1 * x1 + w2).sigmoid()
+
+
+# --- numerical_grad -------------------------------------------------------------
+
+
+def test_numerical_grad_matches_derivatives_worked_out_by_hand():
+    grads = numerical_grad(lambda x, y: x * y + x.exp(), [1.5, -2.0])
+    assert grads == pytest.approx([-2.0 + math.exp(1.5), 1.5], rel=1e-8)
+
+
+def test_numerical_grad_is_centred():
+    # exp at 1 with h = 1e-3: a one-sided difference is off by about h/2 * e = 1.4e-3,
+    # the central one by about h²/6 * e = 4.5e-7.
+    (grad,) = numerical_grad(lambda x: x.exp(), [1.0], h=1e-3)
+    assert abs(grad - math.e) < 1e-6
+    assert abs(grad - math.e) == pytest.approx(1e-6 / 6 * math.e, rel=1e-2)
+
+
+def test_relative_error_is_the_lectures_formula():
+    assert relative_error(1.0, 3.0) == pytest.approx(2 / 3)
+    assert relative_error(-2.0, 2.0) == 2.0
+    assert relative_error(0.0, 0.0) == 0.0
+
+
+# --- passing checks -------------------------------------------------------------
+
+
+def test_lecture_neuron_passes_with_the_slides_gradients():
+    report = gradcheck(neuron, [2, -1, -3, -2, -3])
+    assert report.ok
+    assert [row.name for row in report.inputs] == ["w0", "x0", "w1", "x1", "w2"]
+    slides = [-0.20, 0.39, -0.39, -0.59, 0.20]
+    assert [round(row.analytic, 2) for row in report.inputs] == slides
+    assert [round(row.numeric, 2) for row in report.inputs] == slides
+    assert all(row.verdict == OK for row in report.inputs)
+
+
+def test_report_prints_a_table_with_the_relative_error():
+    report = gradcheck(lambda x, y: x * y, [3.0, -2.0])
+    lines = str(report).splitlines()
+    assert lines[0] == "gradcheck passed"
+    assert lines[1].split() == ["input", "value", "analytic", "numeric", "rel.", "error", "verdict"]
+    assert lines[2].split()[:4] == ["x", "3", "-2", "-2"]
+    assert lines[3].split()[:4] == ["y", "-2", "3", "3"]
+    for row in report.inputs:
+        expected = abs(row.analytic - row.numeric) / max(abs(row.analytic), abs(row.numeric))
+        assert row.relative_error == expected < 1e-8
+
+
+def test_inputs_are_named_x0_x1_when_f_has_no_matching_parameters():
+    report = gradcheck(lambda *xs: xs[0] + xs[1], [1.0, 2.0])
+    assert [row.name for row in report.inputs] == ["x0", "x1"]
+
+
+def test_values_count_as_their_numbers_and_keep_their_gradients():
+    a = Value(2.0)
+    report = assert_gradients_match(lambda x: x * x, [a])
+    assert report.inputs[0].analytic == 4.0
+    assert a.grad == 0.0  # gradcheck works on fresh leaves
+
+
+# --- failures ---------------------------------------------------------------------
+
+
+def test_a_graph_cut_by_hand_is_reported_as_disconnected():
+    report = gradcheck(lambda a: Value(a.data**2), [1.5])
+    assert not report.ok
+    (row,) = report.failures
+    assert (row.name, row.verdict, row.analytic) == ("a", DISCONNECTED, 0.0)
+    assert row.numeric == pytest.approx(3.0)
+    assert "Value(a.data ** 2)" in str(report)
+
+
+def test_a_partly_bypassed_graph_fails_and_says_no_gate_is_to_blame():
+    report = gradcheck(lambda a: a * Value(a.data), [1.5])  # d/da of a² is 3, the graph says 1.5
+    (row,) = report.failures
+    assert row.verdict == WRONG
+    assert report.wrong_gates == ()
+    assert "outside the graph" in str(report)
+
+
+def test_a_registered_gate_with_a_wrong_derivative_is_named(gate_table):
+    cube = register_gate(cube_gate(lambda x: 2 * x * x))  # should be 3x²
+    report = gradcheck(lambda x, y: (x * y).apply(cube).tanh() + y, [0.5, 1.5])
+    assert not report.ok
+    assert {row.verdict for row in report.failures} == {WRONG}
+    (suspect,) = report.wrong_gates
+    assert suspect.gate == "cube"
+    assert suspect.operands == (0.75,)
+    assert suspect.table == pytest.approx(2 * 0.75**2)
+    assert suspect.numeric == pytest.approx(3 * 0.75**2)
+    assert "gate 'cube'" in str(report)
+
+
+def test_a_correct_registered_gate_passes(gate_table):
+    cube = register_gate(cube_gate(lambda x: 3 * x * x))
+    assert gradcheck(lambda x: x.apply(cube), [-1.25]).ok
+
+
+def test_a_builtin_gate_replaced_with_a_wrong_derivative_is_named(gate_table):
+    tanh = GATES["tanh"]
+    wrong = register_gate(Gate("tanh", "tanh", 1, tanh.forward, lambda out, x: (1 - out,)))
+    report = gradcheck(lambda x: (x * 2).apply(wrong) + x.exp(), [0.3])
+    assert [gate.gate for gate in report.wrong_gates] == ["tanh"]
+
+
+def test_assert_gradients_match_raises_with_the_table(gate_table):
+    cube = register_gate(cube_gate(lambda x: 2 * x * x))
+    with pytest.raises(AssertionError) as failure:
+        assert_gradients_match(lambda x: x.apply(cube), [2.0])
+    assert str(failure.value) == str(gradcheck(lambda x: x.apply(cube), [2.0]))
+    assert "gradcheck FAILED for x" in str(failure.value)
+
+
+# --- kinks ----------------------------------------------------------------------------
+
+
+def test_relu_at_zero_is_a_kink_not_a_wrong_gradient():
+    report = gradcheck(lambda x: x.relu(), [0.0])
+    (row,) = report.inputs
+    assert (row.analytic, row.verdict) == (0.0, KINK)
+    assert row.numeric == pytest.approx(0.5)
+    assert report.ok
+    assert "kink" in row.hint
+
+
+def test_near_a_max_tie_both_inputs_are_kinks():
+    report = gradcheck(lambda a, b: a.max(b), [1.0 + 3e-7, 1.0])
+    assert [row.verdict for row in report.inputs] == [KINK, KINK]
+    assert [row.analytic for row in report.inputs] == [1.0, 0.0]
+    assert report.ok
+
+
+def test_a_kink_with_an_impossible_derivative_is_wrong(gate_table):
+    # relu's slopes at 0 are 0 and 1; a derivative of 2 is neither.
+    bad = register_gate(Gate("bad_relu", "r", 1, GATES["relu"].forward, lambda out, x: (2.0,)))
+    report = gradcheck(lambda x: x.apply(bad), [0.0])
+    (row,) = report.failures
+    assert row.verdict == WRONG
+    assert "not between" in row.hint
+
+
+# --- arguments -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("f", "inputs", "options", "error", "words"),
+    [
+        (3, [1.0], {}, TypeError, "f must be a function"),
+        (neuron, 1.0, {}, TypeError, "inputs must be a sequence"),
+        (neuron, "12", {}, TypeError, "inputs must be a sequence"),
+        (lambda x: x, ["a"], {}, TypeError, "inputs[0] must be a real number"),
+        (lambda x: x, [True], {}, TypeError, "inputs[0] must be a real number"),
+        (lambda x: x, [], {}, ValueError, "inputs is empty"),
+        (lambda x: x, [math.nan], {}, ValueError, "inputs[0] is nan"),
+        (lambda x: x, [1.0], {"h": 0.0}, ValueError, "h must be a finite number > 0"),
+        (lambda x: x, [1.0], {"h": -1e-6}, ValueError, "h must be a finite number > 0"),
+        (lambda x: x, [1.0], {"h": "small"}, TypeError, "h must be a number"),
+        (lambda x: x, [1.0], {"atol": -1.0}, ValueError, "atol must be a finite number >= 0"),
+        (lambda x: x, [1.0], {"rtol": math.inf}, ValueError, "rtol must be a finite number >= 0"),
+        (lambda x: x.data * 2, [1.0], {}, TypeError, "got float 2.0"),
+        (lambda x: x.log(), [-1.0], {}, ValueError, "f is nan at [-1.0]"),
+    ],
+)
+def test_bad_arguments_get_clear_errors(f, inputs, options, error, words):
+    with pytest.raises(error) as raised:
+        gradcheck(f, inputs, **options)
+    assert words in str(raised.value)
+
+
+def test_numerical_grad_checks_its_arguments_too():
+    with pytest.raises(ValueError, match="h must be"):
+        numerical_grad(lambda x: x, [1.0], h=0)
+    with pytest.raises(TypeError, match="f must return a Value"):
+        numerical_grad(lambda x: None, [1.0])
