@@ -1,0 +1,89 @@
+"""Weight initializations from the lecture, each a function of (fan_in, fan_out, rng).
+
+Every initializer returns a layer's weight matrix as a numpy array of shape
+(fan_out, fan_in): one row of incoming weights per neuron. What they differ in is
+the spread, and that spread decides whether a signal survives a deep network:
+
+    small_random    N(0, 0.01²)                  activations shrink layer after layer
+    xavier          N(0, 1/fan_in)               keeps the variance of a linear or tanh layer
+    glorot_uniform  U(±√(6/(fan_in + fan_out)))  averages the forward and backward view
+    uniform         U(±√(3/fan_in))              variance 1/fan_in, as xavier (U(±a) has a²/3)
+    he              N(0, 2/fan_in)               relu zeroes half the inputs, so double it
+    zeros           all 0                        every neuron stays the same: symmetry never breaks
+
+`rng` is a numpy Generator, so a seed reproduces the same network.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+Initializer = Callable[[int, int, np.random.Generator], np.ndarray]
+
+
+def small_random(fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:
+    """N(0, 0.01²): fine for one layer, but deep nets multiply the shrinkage."""
+    return rng.normal(0.0, 0.01, size=(fan_out, fan_in))
+
+
+def xavier(fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:
+    """N(0, 1/fan_in) (Xavier/LeCun): a sum of fan_in terms keeps unit variance."""
+    return rng.normal(0.0, math.sqrt(1.0 / fan_in), size=(fan_out, fan_in))
+
+
+def glorot_uniform(fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:
+    """U(±√(6/(fan_in+fan_out))): variance 2/(fan_in+fan_out), fair to both passes."""
+    bound = math.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-bound, bound, size=(fan_out, fan_in))
+
+
+def uniform(fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:
+    """U(±√(3/fan_in)): the uniform bound whose variance is 1/fan_in."""
+    bound = math.sqrt(3.0 / fan_in)
+    return rng.uniform(-bound, bound, size=(fan_out, fan_in))
+
+
+def he(fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:
+    """N(0, 2/fan_in) (He): relu passes half the variance on, so start with twice as much."""
+    return rng.normal(0.0, math.sqrt(2.0 / fan_in), size=(fan_out, fan_in))
+
+
+def zeros(fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:
+    """All zeros: every neuron computes and learns the same thing (the lesson, not a choice)."""
+    return np.zeros((fan_out, fan_in))
+
+
+INITS: dict[str, Initializer] = {
+    "small_random": small_random,
+    "xavier": xavier,
+    "glorot_uniform": glorot_uniform,
+    "uniform": uniform,
+    "he": he,
+    "zeros": zeros,
+}
+
+
+def get_init(init: str | Initializer) -> Initializer:
+    """The initializer named `init` (a key of INITS), or `init` itself if it is a function."""
+    if callable(init):
+        return init
+    if not isinstance(init, str):
+        raise TypeError(f"init must be a name or a function, got {type(init).__name__}")
+    if init not in INITS:
+        raise ValueError(f"unknown init {init!r}; choose one of {', '.join(INITS)}")
+    return INITS[init]
+
+
+def weight_matrix(
+    init: str | Initializer, fan_in: int, fan_out: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Draw a (fan_out, fan_in) weight matrix with `init`, checking what comes back."""
+    weights = np.asarray(get_init(init)(fan_in, fan_out, rng), dtype=float)
+    if weights.shape != (fan_out, fan_in):
+        raise ValueError(
+            f"init returned shape {weights.shape}, expected (fan_out, fan_in) = {(fan_out, fan_in)}"
+        )
+    return weights
