@@ -19,7 +19,7 @@ INF = math.inf
 NAN = math.nan
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class Gate:
     """One primitive gate.
 
