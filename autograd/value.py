@@ -194,6 +194,8 @@ class Value:
         const = other if type(other) is float else _as_constant(other)
         if const is None:
             return NotImplemented
+        if const == 1.0:  # 1 / x is the reciprocal gate itself, as the slides draw it
+            return self.reciprocal()
         return _output(ops.MUL, self.reciprocal(), None, const)
 
     def __pow__(self, exponent: Number, modulo: None = None) -> Value:

@@ -157,6 +157,9 @@ def test_division_is_mul_by_reciprocal():
     q = Value(6.0) / Value(3.0)
     assert q.gate.name == "mul" and q.parents[1].gate.name == "reciprocal"
     assert (Value(1.0) / 0).data == inf
+    assert (1 / Value(4.0)).gate.name == "reciprocal"  # no extra `*1` gate
+    three_over = 3 / Value(4.0)
+    assert (three_over.gate.name, three_over.const) == ("mul", 3.0)
 
 
 # --- sigmoid ----------------------------------------------------------------------

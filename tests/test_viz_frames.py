@@ -1,0 +1,313 @@
+"""viz.frames / save_frames / save_gif: the engine's backward pass, one step per frame."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from test_viz_dotparse import gates, html, parse, text_of, wires
+from test_viz_draw import fxyz
+
+import viz
+import viz.steps
+from autograd import Value, backward_steps, composite, topological_order
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
+fmt = viz.format_number
+
+
+def named_sigmoid() -> Value:
+    """The lecture's sigmoid circuit with every value named, so each wire can be found."""
+    w0, x0, w1, x1, w2 = (
+        Value(2.0, "w0"), Value(-1.0, "x0"), Value(-3.0, "w1"), Value(-2.0, "x1"),
+        Value(-3.0, "w2"),
+    )  # fmt: skip
+    names = iter(["a", "b", "c", "d", "e", "g", "h"])
+
+    def named(v: Value) -> Value:
+        v.label = next(names)
+        return v
+
+    d = named(named(named(w0 * x0) + named(w1 * x1)) + w2)
+    f = (named(named(named(-d).exp()) + 1)).reciprocal()
+    f.label = "f"
+    return f
+
+
+def fanout() -> Value:
+    x, y = Value(3.0, "x"), Value(-2.0, "y")
+    p = x * y
+    p.label = "p"
+    f = p + x
+    f.label = "f"
+    return f
+
+
+def shown(graph) -> dict[str, str | None]:
+    """Gradient shown on each named wire (leaf name, value name or output name)."""
+    result: dict[str, str | None] = {}
+    for w in wires(graph):
+        key = w.label.start or w.label.name or w.label.end
+        if w.source and w.source.startswith("wire:"):
+            continue  # branches are checked separately
+        if key is not None:
+            result[key] = w.label.grad
+    return result
+
+
+def caption(graph) -> str:
+    label = graph.attrs.get("label")
+    return text_of(html(label)) if label else ""
+
+
+def engine_steps(build) -> tuple[list[Value], list[tuple[Value, dict[str, float]]]]:
+    """Run the engine's own steps on a fresh copy: gradients by name after each step."""
+    root = build()
+    order = topological_order(root)
+    record = []
+    for node in backward_steps(root):
+        record.append((node, {n.label: n.grad for n in order if n.label}))
+    return order, record
+
+
+# --- the frames --------------------------------------------------------------------------
+
+
+def test_fxyz_frames_step_by_step() -> None:
+    f = fxyz()
+    f.label = "f"
+    frames = [parse(g.source) for g in viz.frames(f)]
+    assert len(frames) == 4  # forward, two gates, the finished slide
+    assert shown(frames[0]) == {"x": None, "y": None, "z": None, "q": None, "f": None}
+    assert "Forward pass" in caption(frames[0])
+    assert shown(frames[1]) == {"x": None, "y": None, "z": "3.00", "q": "-4.00", "f": "1.00"}
+    assert shown(frames[2]) == {"x": "-4.00", "y": "-4.00", "z": "3.00", "q": "-4.00", "f": "1.00"}
+    assert "∂f/∂x = ∂f/∂q · ∂q/∂x = -4.00 · 1.00 = -4.00" in caption(frames[2])
+    assert "∂f/∂y = ∂f/∂q · ∂q/∂y = -4.00 · 1.00 = -4.00" in caption(frames[2])
+    assert "∂f/∂z = ∂f/∂f · ∂f/∂z = 1.00 · 3.00 = 3.00" in caption(frames[1])
+    assert shown(frames[3]) == shown(frames[2])
+
+
+def test_blank_gradients_hold_their_place_invisibly() -> None:
+    f = fxyz()
+    (first, *_) = [parse(g.source) for g in viz.frames(f)]
+    hidden = sorted(w.label.hidden_grad for w in wires(first))
+    assert hidden == sorted(["-4.00", "-4.00", "3.00", "-4.00", "1.00"])
+
+
+def test_active_gate_is_highlighted_one_per_step() -> None:
+    f = named_sigmoid()
+    _, record = engine_steps(named_sigmoid)
+    frames = [parse(g.source) for g in viz.frames(f)]
+    active_fill = viz.DEFAULT.active_fill
+    for frame in (frames[0], frames[-1]):
+        assert not [n for n, a in frame.nodes.items() if a.get("fillcolor") == active_fill]
+    for frame, (node, _) in zip(frames[1:-1], record, strict=True):
+        active = [n for n, a in frame.nodes.items() if a.get("fillcolor") == active_fill]
+        assert len(active) == 1
+        assert gates(frame)[active[0]] == viz.scene.gate_text(node, True)
+        assert viz.scene.gate_text(node, True) in caption(frame)
+
+
+def test_every_frame_shows_exactly_what_the_engine_has_accumulated() -> None:
+    f = named_sigmoid()
+    order, record = engine_steps(named_sigmoid)
+    frames = [parse(g.source) for g in viz.frames(f)]
+    assert len(frames) == len(record) + 2
+    consumer = {}  # name -> label of the gate output that uses it
+    for node in order:
+        for parent in node.parents:
+            consumer[parent.label] = node.label
+    done: set[str] = set()
+    for frame, (node, grads) in zip(frames[1:-1], record, strict=True):
+        done.add(node.label)
+        for name, text in shown(frame).items():
+            if name == "f":
+                assert text == fmt(grads["f"])
+            elif consumer[name] in done:
+                assert text == fmt(grads[name]), (node.label, name)
+            else:
+                assert text is None, (node.label, name)
+
+
+def test_fanout_trunk_shows_the_running_sum_and_branches_their_share() -> None:
+    f = fanout()
+    _, record = engine_steps(fanout)
+    frames = [parse(g.source) for g in viz.frames(f)]
+    # step 1: the + gate: x has received 1 through its + branch only
+    (trunk,) = [w for w in wires(frames[1]) if w.label.start == "x"]
+    assert trunk.label.grad == fmt(record[0][1]["x"]) == "1.00"
+    branches = {w.target: w.label.grad for w in wires(frames[1]) if w.source == f"wire:{trunk.id}"}
+    assert branches == {"+": "1.00", "*": None}
+    # step 2: the * gate adds y * 1 = -2: the trunk now shows the sum
+    (trunk,) = [w for w in wires(frames[2]) if w.label.start == "x"]
+    assert trunk.label.grad == fmt(record[1][1]["x"]) == "-1.00"
+    branches = {w.target: w.label.grad for w in wires(frames[2]) if w.source == f"wire:{trunk.id}"}
+    assert branches == {"+": "1.00", "*": "-2.00"}
+    assert "∂f/∂x += ∂f/∂p · ∂p/∂x = 1.00 · -2.00 = -2.00" in caption(frames[2])
+    assert "x total so far: -1.00" in caption(frames[2])
+    assert "∂f/∂y = ∂f/∂p · ∂p/∂y = 1.00 · 3.00 = 3.00" in caption(frames[2])
+
+
+def test_last_frame_is_draw_after_backward() -> None:
+    for build in (fxyz, named_sigmoid, fanout):
+        f = build()
+        last = viz.frames(f, precision=3)[-1].source
+        f.backward()
+        assert last == viz.draw(f, precision=3).source
+
+
+def test_frames_leave_the_users_gradients_alone() -> None:
+    f = fanout()
+    order = topological_order(f)
+    before = [n.grad for n in order]
+    viz.frames(f)
+    assert [n.grad for n in order] == before == [0.0] * len(order)
+    f.backward()
+    f.backward()  # gradients accumulate: twice the single-pass values
+    before = [n.grad for n in order]
+    frames = viz.frames(f)
+    assert [n.grad for n in order] == before
+    # and the frames show one fresh pass, not the accumulated values
+    (trunk,) = [w for w in wires(parse(frames[-1].source)) if w.label.start == "x"]
+    assert trunk.label.grad == "-1.00"
+
+
+def test_gradients_are_restored_when_something_fails(monkeypatch) -> None:
+    def broken(root):
+        yield from []
+        root.grad = 123.0
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(viz.steps, "backward_steps", broken)
+    f = fxyz()
+    with pytest.raises(RuntimeError, match="boom"):
+        viz.frames(f)
+    assert [n.grad for n in topological_order(f)] == [0.0] * 5
+
+
+def test_a_leaf_alone_has_a_forward_frame_and_a_final_one() -> None:
+    x = Value(2.0, "x")
+    frames = viz.frames(x)
+    assert len(frames) == 2
+    assert x.grad == 0.0
+
+
+def test_frames_with_collapsed_composites() -> None:
+    w0, x0 = Value(2.0, "w0"), Value(-1.0, "x0")
+    with composite("sigmoid"):
+        f = (1 + (-(w0 * x0)).exp()).reciprocal()
+    frames = [parse(g.source) for g in viz.frames(f, groups="collapse")]
+    assert len(frames) == 7  # 5 gates
+    fill = viz.DEFAULT.active_fill
+    for frame in frames[1:-1]:
+        (active,) = [n for n, a in frame.nodes.items() if a.get("fillcolor") == fill]
+        assert gates(frame)[active] == "sigmoid"
+
+
+def test_too_many_steps_is_refused() -> None:
+    v = Value(1.0, "x")
+    for _ in range(viz.steps.MAX_STEPS + 1):
+        v = v * 1.0
+    with pytest.raises(ValueError, match="backward steps"):
+        viz.frames(v)
+
+
+def test_frames_validate_their_options() -> None:
+    with pytest.raises(ValueError):
+        viz.frames(fxyz(), groups="nope")
+    with pytest.raises(TypeError):
+        viz.frames(fxyz(), show_grad=True)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        viz.frames(2.0)  # type: ignore[arg-type]
+
+
+def test_frames_are_deterministic() -> None:
+    a = [g.source for g in viz.frames(named_sigmoid())]
+    b = [g.source for g in viz.frames(named_sigmoid())]
+    assert a == b
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+@needs_dot
+def test_save_frames_writes_numbered_pngs_of_one_size(tmp_path: Path) -> None:
+    PIL = pytest.importorskip("PIL.Image")
+    folder = tmp_path / "steps" / "fxyz"
+    paths = viz.save_frames(fxyz(), folder)
+    assert [p.name for p in paths] == ["step_00.png", "step_01.png", "step_02.png", "step_03.png"]
+    sizes = set()
+    for p in paths:
+        assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        with PIL.open(p) as image:
+            sizes.add(image.size)
+    assert len(sizes) == 1
+
+
+@needs_dot
+def test_save_gif_frame_count_size_and_timing(tmp_path: Path) -> None:
+    PIL = pytest.importorskip("PIL.Image")
+    f = named_sigmoid()
+    path = viz.save_gif(f, tmp_path / "sig.gif", seconds_per_frame=0.5)
+    expected = len(viz.frames(f))
+    with PIL.open(path) as gif:
+        assert gif.format == "GIF"
+        assert gif.n_frames == expected == 10
+        sizes, durations = set(), []
+        for k in range(gif.n_frames):
+            gif.seek(k)
+            sizes.add(gif.size)
+            durations.append(gif.info["duration"])
+        assert gif.info.get("loop") == 0
+    assert len(sizes) == 1
+    width, height = sizes.pop()
+    assert width > 600 and height > 200
+    assert durations[:-1] == [500] * (expected - 1) and durations[-1] == 1500
+
+
+def test_save_gif_without_pillow_names_the_extra(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "PIL", None)
+    with pytest.raises(ImportError, match=r"pip install gategrad\[anim\]"):
+        viz.save_gif(fxyz(), tmp_path / "f.gif")
+    assert list(tmp_path.iterdir()) == []
+
+
+@needs_dot
+def test_save_frames_works_without_pillow(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "PIL", None)
+    paths = viz.save_frames(fxyz(), tmp_path)
+    assert len(paths) == 4
+
+
+@pytest.mark.parametrize("seconds", [0, -1, float("nan"), float("inf"), "1", True])
+def test_save_gif_rejects_bad_timing(tmp_path: Path, seconds) -> None:
+    pytest.importorskip("PIL")
+    with pytest.raises(ValueError, match="seconds_per_frame"):
+        viz.save_gif(fxyz(), tmp_path / "f.gif", seconds_per_frame=seconds)
+
+
+def test_save_gif_needs_an_existing_folder(tmp_path: Path) -> None:
+    pytest.importorskip("PIL")
+    with pytest.raises(FileNotFoundError):
+        viz.save_gif(fxyz(), tmp_path / "missing" / "f.gif")
+
+
+def test_missing_dot_for_frames(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(viz.GraphvizNotFoundError, match="brew install graphviz"):
+        viz.save_frames(fxyz(), tmp_path / "steps")
+    assert not (tmp_path / "steps").exists()
+
+
+def test_the_gif_bytes_decode(tmp_path: Path) -> None:
+    PIL = pytest.importorskip("PIL.Image")
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz dot not installed")
+    data = viz.save_gif(fxyz(), tmp_path / "f.gif").read_bytes()
+    assert data[:6] == b"GIF89a"
+    with PIL.open(io.BytesIO(data)) as gif:
+        gif.seek(gif.n_frames - 1)

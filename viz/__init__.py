@@ -1,0 +1,28 @@
+"""gategrad's pictures: any Value graph drawn the way the backprop slides draw it.
+
+Example::
+
+    import viz
+    viz.draw(f)                       # a graphviz.Digraph (shows inline in Jupyter)
+    viz.render(f, "out/f.png")        # .png .svg .pdf or .dot
+    viz.save_gif(f, "out/f.gif")      # the backward pass, one step per frame
+"""
+
+from .api import GraphvizNotFoundError, draw, render
+from .scene import GraphTooLargeError, GraphTooLargeWarning
+from .steps import frames, save_frames, save_gif
+from .theme import DEFAULT, Theme, format_number
+
+__all__ = [
+    "DEFAULT",
+    "GraphTooLargeError",
+    "GraphTooLargeWarning",
+    "GraphvizNotFoundError",
+    "Theme",
+    "draw",
+    "format_number",
+    "frames",
+    "render",
+    "save_frames",
+    "save_gif",
+]

@@ -1,0 +1,268 @@
+"""Scene -> graphviz.Digraph. All escaping of text lives here and only here.
+
+How a wire is drawn: every wire is a small node of its own, an HTML table of
+three rows: the forward value (green), a one-point cell whose top border is the
+stretch of wire, and the gradient (red). Edges enter that middle cell on one
+side and leave it on the other, so the line runs straight through the table
+with its two numbers exactly above and below it, as on the slides, and
+Graphviz spaces the numbers like any node: they never sit on a line. A leaf's
+name is a cell at the start of its wire's table, the output's name a cell at
+the end, so the picture reads `x ──> (+) ──> f` with no gaps.
+
+Every piece of text (names, symbols, composite names, captions) goes through
+`escape`, which turns it into character references, and every label is an
+HTML-like label built here: a name such as `<x>]; injected [shape=box` stays text.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import graphviz
+
+from .scene import Node, Scene, Wire
+from .theme import DEFAULT, Theme, format_number
+
+# How to write each character that means something to DOT or to HTML-like labels.
+_ENTITIES = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    '"': "&quot;",
+    "'": "&#39;",
+    "\\": "&#92;",
+    "[": "&#91;",
+    "]": "&#93;",
+    "{": "&#123;",
+    "}": "&#125;",
+    "|": "&#124;",
+}
+
+# Which side of a wire's middle cell edges come in and go out, per direction.
+_PORTS = {"LR": ("w", "e"), "RL": ("e", "w"), "TB": ("n", "s"), "BT": ("s", "n")}
+
+
+def escape(text: str) -> str:
+    """Text as it must appear inside an HTML-like label: markup and DOT syntax inert."""
+    out = []
+    for ch in text:
+        if ch in _ENTITIES:
+            out.append(_ENTITIES[ch])
+        elif ch < " " or ch == "\x7f":
+            out.append(" ")  # control characters (newlines included) become spaces
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _font(text: str, color: str, size: float, bold: bool = False, italic: bool = False) -> str:
+    body = escape(text)
+    if bold:
+        body = f"<B>{body}</B>"
+    if italic:
+        body = f"<I>{body}</I>"
+    return f'<FONT COLOR="{color}" POINT-SIZE="{size:g}">{body}</FONT>'
+
+
+def _html(inner: str) -> str:
+    return f"<{inner}>"
+
+
+class _Drawer:
+    def __init__(self, scene: Scene, theme: Theme) -> None:
+        self.scene = scene
+        self.theme = theme
+        self.inport, self.outport = _PORTS[scene.rankdir]
+        self.vertical = scene.rankdir in ("TB", "BT")
+
+    def number(self, x: float) -> str:
+        return format_number(x, self.scene.precision)
+
+    # --- labels -------------------------------------------------------------------
+
+    def wire_label(self, wire: Wire) -> str:
+        t = self.theme
+        value = _font(self.number(wire.value), t.value_color, t.number_size)
+        if wire.name:
+            value = _font(f"{wire.name} = ", t.label_color, t.number_size, italic=True) + value
+        if wire.grad is not None:
+            grad = _font(self.number(wire.grad), t.grad_color, t.number_size, bold=wire.active)
+        elif wire.reserve is not None:  # not known yet: hold its place, invisibly
+            grad = _font(self.number(wire.reserve), "transparent", t.number_size)
+        else:
+            grad = _font("\u00a0", t.grad_color, t.number_size)
+        line_color = t.active_color if wire.active else t.wire_color
+        border = 2 if wire.active else 1
+        start = _font(wire.start, t.name_color, t.name_size) if wire.start is not None else None
+        end = _font(wire.end, t.name_color, t.name_size) if wire.end is not None else None
+        pad = 'CELLPADDING="1"'
+        if not self.vertical:
+            line = (
+                f'<TD PORT="p" HEIGHT="1" WIDTH="{t.wire_min_width}" BORDER="{border}" '
+                f'SIDES="T" COLOR="{line_color}"></TD>'
+            )
+            first, last = (start, end) if self.scene.rankdir == "LR" else (end, start)
+            head = f'<TD ROWSPAN="3" CELLPADDING="3">{first}</TD>' if first else ""
+            tail = f'<TD ROWSPAN="3" CELLPADDING="3">{last}</TD>' if last else ""
+            rows = [
+                f"<TR>{head}<TD {pad}>{value}</TD>{tail}</TR>",
+                f"<TR>{line}</TR>",
+                f"<TR><TD {pad}>{grad}</TD></TR>",
+            ]
+        else:
+            line = (
+                f'<TD PORT="p" WIDTH="1" HEIGHT="{t.wire_min_width // 2}" BORDER="{border}" '
+                f'SIDES="L" COLOR="{line_color}"></TD>'
+            )
+            first, last = (start, end) if self.scene.rankdir == "TB" else (end, start)
+            rows = [
+                f'<TR><TD {pad} ALIGN="RIGHT">{value}</TD>{line}'
+                f'<TD {pad} ALIGN="LEFT">{grad}</TD></TR>'
+            ]
+            if first:
+                rows.insert(0, f'<TR><TD COLSPAN="3" CELLPADDING="3">{first}</TD></TR>')
+            if last:
+                rows.append(f'<TR><TD COLSPAN="3" CELLPADDING="3">{last}</TD></TR>')
+        return _html(
+            '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
+            + "".join(rows)
+            + "</TABLE>"
+        )
+
+    def caption_label(self) -> str | None:
+        t, s = self.theme, self.scene
+        lines: list[str] = []
+        if s.title:
+            lines.append(_font(s.title, t.name_color, t.note_size + 1, bold=True))
+        lines += [_font(line, t.name_color, t.note_size) for line in s.caption]
+        if s.note:
+            lines.append(_font(s.note, t.note_color, t.note_size, italic=True))
+        if not lines:
+            return None
+        width = f' WIDTH="{s.caption_width}"' if s.caption_width else ""
+        rows = "".join(f'<TR><TD ALIGN="LEFT"{width}>{line}</TD></TR>' for line in lines)
+        return _html(
+            '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">' + rows + "</TABLE>"
+        )
+
+    # --- the graph ------------------------------------------------------------------
+
+    def node_attrs(self, node: Node) -> dict[str, str]:
+        t = self.theme
+        attrs = {
+            "label": _html(_font(node.text, t.gate_text_color, t.gate_size)),
+            # a circle as on the slides; an oval for long names (max(·,0), sigmoid)
+            "shape": "circle" if len(node.text) <= 4 else "ellipse",
+            "height": f"{t.gate_width:g}",
+            "width": f"{t.gate_width:g}",
+            "margin": "0.02",
+            "style": "filled",
+            "fillcolor": t.active_fill if node.active else t.gate_fill,
+            "color": t.active_color if node.active else t.gate_color,
+            "penwidth": f"{t.penwidth * (2.2 if node.active else 1):g}",
+            "ordering": "in",
+        }
+        if node.kind == "composite":
+            attrs["peripheries"] = "2"
+        return attrs
+
+    def digraph(self) -> graphviz.Digraph:
+        t, s = self.theme, self.scene
+        graph_attr = {
+            "rankdir": s.rankdir,
+            "bgcolor": t.background,
+            "fontname": t.fontname,
+            "nodesep": f"{t.nodesep:g}",
+            "ranksep": f"{t.ranksep:g}",
+            "pad": "0.2",
+            "newrank": "true",
+        }
+        caption = self.caption_label()
+        if caption:
+            graph_attr.update(label=caption, labelloc="b", labeljust="l")
+        g = graphviz.Digraph(
+            "gategrad",
+            graph_attr=graph_attr,
+            node_attr={"fontname": t.fontname, "shape": "plain"},
+            edge_attr={
+                "color": t.wire_color,
+                "penwidth": f"{t.penwidth:g}",
+                "arrowsize": "0.6",
+                "fontname": t.fontname,
+            },
+        )
+        by_group: dict[str | None, list[tuple[str, dict[str, str]]]] = defaultdict(list)
+        for node in s.nodes:
+            by_group[node.group].append((node.id, self.node_attrs(node)))
+        for wire in s.wires:
+            by_group[wire.group].append((wire.id, {"label": self.wire_label(wire)}))
+        children: dict[str | None, list[str]] = defaultdict(list)
+        names = {}
+        for group in s.groups:
+            children[group.parent].append(group.id)
+            names[group.id] = group.name
+
+        def fill(sub: graphviz.Digraph, gid: str | None) -> None:
+            for nid, attrs in by_group.get(gid, ()):
+                sub.node(nid, **attrs)
+            for child in children.get(gid, ()):
+                with sub.subgraph(name=f"cluster_{child}") as box:
+                    box.attr(
+                        label=_html(_font(names[child], t.group_color, t.group_size, italic=True)),
+                        style="rounded,dashed",
+                        color=t.group_color,
+                        labeljust="r",  # inputs come in on the left: keep the name clear
+                        margin="10",
+                    )
+                    fill(box, child)
+
+        fill(g, None)
+
+        sources = [w.id for w in s.wires if w.kind == "input" or (w.kind == "trunk" and w.start)]
+        # A small circuit lines its inputs up in the first column, as the slides
+        # do; in a bigger graph (a network) each input sits next to its gate.
+        if sources and len(sources) <= t.aligned_inputs:
+            with g.subgraph() as first:
+                first.attr(rank="min")
+                for wid in sources:
+                    first.node(wid)
+        outputs = [w.id for w in s.wires if w.kind == "output"]
+        if outputs:
+            with g.subgraph() as last:
+                last.attr(rank="max")
+                for wid in outputs:
+                    last.node(wid)
+
+        wire_ids = {w.id for w in s.wires}
+        active = {"color": t.active_color, "penwidth": f"{2 * t.penwidth:g}"}
+        for wire in s.wires:
+            if wire.source is not None:
+                tail = f"{wire.source}:p:{self.outport}" if wire.source in wire_ids else wire.source
+                g.edge(
+                    tail,
+                    f"{wire.id}:p:{self.inport}",
+                    arrowhead="none",
+                    weight="3",
+                    **(active if wire.active else {}),
+                )
+        # Edges into gates come in operand order, and gates keep that order
+        # (ordering=in): the first operand is drawn above the second, so the
+        # inputs read top to bottom as the expression was written.
+        for wire in sorted(s.wires, key=lambda w: w.slot):
+            if wire.target is not None:
+                g.edge(
+                    f"{wire.id}:p:{self.outport}",
+                    wire.target,
+                    weight="3",
+                    **(active if wire.active else {}),
+                )
+        return g
+
+
+def to_digraph(scene: Scene, theme: Theme | None = None) -> graphviz.Digraph:
+    """The Graphviz graph of a scene, in the slide look of `theme`."""
+    if theme is None:
+        theme = DEFAULT
+    if not isinstance(theme, Theme):
+        raise TypeError(f"theme must be a viz.Theme, got {type(theme).__name__}")
+    return _Drawer(scene, theme).digraph()
