@@ -39,7 +39,7 @@ def walk(root: Value) -> tuple[list[Value], set[Value]]:
                 elif b not in gates:
                     gates.add(b)
                     stack.append(b)
-            node = node._a
+            node = node._a  # type: ignore[assignment]  # a gate always has a first operand
             if node._a is None:
                 leaves.add(node)
                 break
@@ -84,7 +84,7 @@ def backward_steps(root: Value) -> Iterator[Value]:
     try:
         for node in gates:
             upstream = node.grad
-            node._a.grad += node._da * upstream
+            node._a.grad += node._da * upstream  # type: ignore[union-attr]  # (a gate's)
             if node._b is not None:
                 node._b.grad += node._db * upstream
             yield node

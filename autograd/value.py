@@ -142,16 +142,16 @@ class Value:
             raise TypeError(f"apply() needs a Gate, got {type(gate).__name__}")
         if len(operands) != gate.arity:
             raise TypeError(f"gate {gate.name!r} takes {gate.arity} operands, got {len(operands)}")
-        const = operands[-1]
-        if not isinstance(const, Value):
+        last = operands[-1]
+        if not isinstance(last, Value):
             if not gate.accepts_constant:
-                raise TypeError(f"gate {gate.name!r} takes Values, got {type(const).__name__}")
-            return _output(gate, self, None, _to_float(const, f"operand of {gate.name}"))
+                raise TypeError(f"gate {gate.name!r} takes Values, got {type(last).__name__}")
+            return _output(gate, self, None, _to_float(last, f"operand of {gate.name}"))
         if gate.needs_constant:
             raise TypeError(f"the last operand of gate {gate.name!r} must be a plain number")
         if gate.arity == 1:
             return _output(gate, self, None, None)
-        return _output(gate, self, operands[1], None)
+        return _output(gate, self, last, None)
 
     def __add__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
