@@ -1,0 +1,157 @@
+"""`gategrad EXPR NAME=VALUE ... -o OUT`: an expression typed in a shell, drawn like the slides.
+
+Also runs as `python -m viz`. Everything the user typed is checked before any
+file is written, so a mistake costs one line on stderr (exit status 2) and
+leaves no half-made pictures behind. The expression is read by
+`viz.expression`, which never runs it as Python.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import viz
+from viz.api import FORMATS, output_format
+from viz.expression import MAX_DEPTH, MAX_LENGTH, build, functions
+from viz.steps import ANIM_HINT
+
+PROGRAM = "gategrad"
+USAGE_ERROR = 2  # argparse's exit status for bad input; we keep it for every bad input
+DRAWING_FAILED = 1
+
+EXAMPLES = f"""\
+examples:
+  {PROGRAM} "(x+y)*z" x=-2 y=5 z=-4 -o fxyz.png
+  {PROGRAM} "1/(1+exp(-(w0*x0+w1*x1+w2)))" w0=2 x0=-1 w1=-3 x1=-2 w2=-3 -o sig.png --gif sig.gif
+  {PROGRAM} "max(x, y) * z" x=1 y=2 z=3 -o max.svg --frames max_steps
+  {PROGRAM} "(-x*2)" x=3 -o neg.png     (parentheses or spaces for a leading -: "-x * 2")
+
+the expression: numbers, variables, + - * / ** (the exponent a number),
+unary - and +, parentheses, and these gates, called by name:
+  {{gates}}
+1/e is drawn as the 1/x gate alone. At most {MAX_LENGTH} characters and {MAX_DEPTH} levels
+of nesting. Every NAME=VALUE must be used; VALUE is a decimal number (nan, inf too).
+"""
+
+
+class CommandLineError(ValueError):
+    """Something the user typed cannot work; the message says what."""
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is raised as one line instead of printed with usage."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        if message.startswith("unrecognized arguments: -"):  # "-x*2" looks like an option
+            message += '; an expression that starts with - needs parentheses: "(-x*2)"'
+        raise CommandLineError(f"{message} (see {PROGRAM} --help)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    gates = ", ".join(sorted(functions()))
+    parser = _ArgumentParser(
+        prog=PROGRAM,
+        description="Draw the computational graph of an expression the way the backprop\n"
+        "slides do: forward values in green, the gradients of backward() in red.",
+        epilog=EXAMPLES.format(gates=gates),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("expression", metavar="EXPR", help='the expression, e.g. "(x+y)*z"')
+    parser.add_argument(
+        "assignments", metavar="NAME=VALUE", nargs="*", help="a value for each variable"
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="OUT", required=True, type=Path,
+        help=f"the picture to write; the suffix picks the format: {' '.join(FORMATS)}",
+    )  # fmt: skip
+    parser.add_argument(
+        "--frames", metavar="DIR", type=Path,
+        help="also write the backward pass one step per picture: DIR/step_00.png, ...",
+    )  # fmt: skip
+    parser.add_argument(
+        "--gif", metavar="PATH", type=Path, help="also write the backward pass as an animated GIF"
+    )
+    parser.add_argument(
+        "--precision", metavar="N", type=int, default=2,
+        help="decimals of the numbers on the wires (default 2)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--no-fold", action="store_true",
+        help="draw numbers as inputs of their own instead of inside the gate (+1, *-1)",
+    )  # fmt: skip
+    return parser
+
+
+def parse_values(assignments: Sequence[str]) -> dict[str, float]:
+    """`["x=-2", "y=5"]` -> `{"x": -2.0, "y": 5.0}`; names are checked by the expression."""
+    values: dict[str, float] = {}
+    for assignment in assignments:
+        name, equals, text = assignment.partition("=")
+        if not equals or not name:
+            raise CommandLineError(f"expected NAME=VALUE, got {assignment!r}")
+        if name in values:
+            raise CommandLineError(f"{name} is given a value twice")
+        try:
+            values[name] = float(text)
+        except ValueError:
+            raise CommandLineError(f"{name}={text}: {text!r} is not a number") from None
+    return values
+
+
+def check_outputs(args: argparse.Namespace) -> None:
+    """Refuse, before anything is drawn, output paths that could not be written."""
+    try:
+        output_format(args.output)  # the renderer's own check: suffix and folder
+    except (ValueError, FileNotFoundError) as error:
+        raise CommandLineError(f"-o {args.output}: {error}") from None
+    if args.gif is not None and args.gif.suffix.lower() != ".gif":
+        raise CommandLineError(f"--gif {args.gif}: the file name must end in .gif")
+    if args.gif is not None and importlib.util.find_spec("PIL") is None:
+        raise CommandLineError(f"--gif: {ANIM_HINT}")
+    if args.frames is not None and args.frames.exists() and not args.frames.is_dir():
+        raise CommandLineError(f"--frames {args.frames}: exists and is not a folder")
+    for option, path in (("--frames", args.frames), ("--gif", args.gif)):
+        if path is not None and not path.absolute().parent.is_dir():
+            raise CommandLineError(f"{option} {path}: the folder {path.parent} does not exist")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 only when the picture was written).
+
+    2: bad input (one line on stderr, nothing written); 1: drawing failed (Graphviz
+    missing or failing, a file that cannot be written).
+    """
+    try:
+        written = run(build_parser().parse_intermixed_args(argv))
+    except SystemExit as done:  # --help printed its text
+        return int(done.code or 0)
+    except ValueError as problem:  # ours, the expression's, or the renderer's (e.g. precision)
+        print(f"{PROGRAM}: error: {problem}", file=sys.stderr)
+        return USAGE_ERROR
+    except (RuntimeError, OSError) as failure:
+        print(f"{PROGRAM}: {failure}", file=sys.stderr)
+        return DRAWING_FAILED
+    for line in written:
+        print(f"wrote {line}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> list[str]:
+    """Check the outputs, build the graph, run backward and draw; says what was written."""
+    check_outputs(args)
+    root = build(args.expression, parse_values(args.assignments))
+    root.backward()
+    drawing = {"precision": args.precision, "fold_constants": not args.no_fold}
+    if args.frames is not None or args.gif is not None:
+        viz.frames(root, **drawing)  # refuses a graph with too many steps before any file exists
+    written = [str(viz.render(root, args.output, **drawing))]
+    if args.frames is not None:
+        steps = viz.save_frames(root, args.frames, **drawing)
+        written.append(f"{len(steps)} frames into {args.frames}")
+    if args.gif is not None:
+        written.append(str(viz.save_gif(root, args.gif, **drawing)))
+    return written
