@@ -21,6 +21,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .choices import pick
+
 Initializer = Callable[[int, int, np.random.Generator], np.ndarray]
 
 
@@ -68,13 +70,7 @@ INITS: dict[str, Initializer] = {
 
 def get_init(init: str | Initializer) -> Initializer:
     """The initializer named `init` (a key of INITS), or `init` itself if it is a function."""
-    if callable(init):
-        return init
-    if not isinstance(init, str):
-        raise TypeError(f"init must be a name or a function, got {type(init).__name__}")
-    if init not in INITS:
-        raise ValueError(f"unknown init {init!r}; choose one of {', '.join(INITS)}")
-    return INITS[init]
+    return pick(init, INITS, "init")
 
 
 def weight_matrix(

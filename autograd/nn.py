@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
+from .choices import pick
 from .composite import composite
 from .init import Initializer, weight_matrix
 from .value import Value
@@ -78,15 +79,7 @@ ACTIVATIONS: dict[str, Activation] = {
 
 def get_activation(activation: str | Activation) -> Activation:
     """The activation named `activation` (a key of ACTIVATIONS), or the function itself."""
-    if callable(activation):
-        return activation
-    if not isinstance(activation, str):
-        raise TypeError(f"activation must be a name or a function, got {type(activation).__name__}")
-    if activation not in ACTIVATIONS:
-        raise ValueError(
-            f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
-        )
-    return ACTIVATIONS[activation]
+    return pick(activation, ACTIVATIONS, "activation")
 
 
 def _name_of(activation: Activation) -> str:

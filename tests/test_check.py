@@ -17,19 +17,6 @@ from autograd.check import (
 )
 
 
-@pytest.fixture
-def gate_table():
-    """Lets a test register gates; the table is put back as it was afterwards."""
-    saved = dict(GATES)
-    yield
-    GATES.clear()
-    GATES.update(saved)
-
-
-def cube_gate(derivative):
-    return Gate("cube", "³", 1, lambda x: x**3, lambda out, x: (derivative(x),))
-
-
 def neuron(w0, x0, w1, x1, w2):
     return (w0 * x0 + w1 * x1 + w2).sigmoid()
 
@@ -113,7 +100,7 @@ def test_a_partly_bypassed_graph_fails_and_says_no_gate_is_to_blame():
     assert "outside the graph" in str(report)
 
 
-def test_a_registered_gate_with_a_wrong_derivative_is_named(gate_table):
+def test_a_registered_gate_with_a_wrong_derivative_is_named(gate_table, cube_gate):
     cube = register_gate(cube_gate(lambda x: 2 * x * x))  # should be 3x²
     report = gradcheck(lambda x, y: (x * y).apply(cube).tanh() + y, [0.5, 1.5])
     assert not report.ok
@@ -126,7 +113,7 @@ def test_a_registered_gate_with_a_wrong_derivative_is_named(gate_table):
     assert "gate 'cube'" in str(report)
 
 
-def test_a_correct_registered_gate_passes(gate_table):
+def test_a_correct_registered_gate_passes(gate_table, cube_gate):
     cube = register_gate(cube_gate(lambda x: 3 * x * x))
     assert gradcheck(lambda x: x.apply(cube), [-1.25]).ok
 
@@ -138,7 +125,7 @@ def test_a_builtin_gate_replaced_with_a_wrong_derivative_is_named(gate_table):
     assert [gate.gate for gate in report.wrong_gates] == ["tanh"]
 
 
-def test_assert_gradients_match_raises_with_the_table(gate_table):
+def test_assert_gradients_match_raises_with_the_table(gate_table, cube_gate):
     cube = register_gate(cube_gate(lambda x: 2 * x * x))
     with pytest.raises(AssertionError) as failure:
         assert_gradients_match(lambda x: x.apply(cube), [2.0])

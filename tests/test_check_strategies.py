@@ -7,25 +7,12 @@ import sys
 import pytest
 from hypothesis import Phase, find, given, settings
 
-from autograd import GATES, Gate, Value, register_gate, topological_order
+from autograd import GATES, Value, register_gate, topological_order
 from autograd.check import gradcheck
 from autograd.testing import Expression, Step, expressions, values
 
 # Searches for one draw of some shape: no shrinking, the first one found is enough.
 SEARCH = settings(database=None, derandomize=True, max_examples=500, phases=[Phase.generate])
-
-
-@pytest.fixture
-def gate_table():
-    """Lets a test register gates; the table is put back as it was afterwards."""
-    saved = dict(GATES)
-    yield
-    GATES.clear()
-    GATES.update(saved)
-
-
-def cube_gate(derivative):
-    return Gate("cube", "³", 1, lambda x: x**3, lambda out, x: (derivative(x),))
 
 
 def gate_nodes(case):
@@ -92,7 +79,7 @@ def test_some_draws_share_sub_expressions(shape):
     assert shape(find(expressions(), shape, settings=SEARCH))
 
 
-def test_a_newly_registered_gate_is_drawn(gate_table):
+def test_a_newly_registered_gate_is_drawn(gate_table, cube_gate):
     register_gate(cube_gate(lambda x: 3 * x * x))
     f, inputs = find(
         expressions(),
@@ -102,7 +89,7 @@ def test_a_newly_registered_gate_is_drawn(gate_table):
     assert gradcheck(f, inputs).ok
 
 
-def test_drawn_expressions_catch_a_registered_gate_with_a_wrong_derivative(gate_table):
+def test_drawn_expressions_catch_a_registered_gate_with_a_wrong_derivative(gate_table, cube_gate):
     register_gate(cube_gate(lambda x: 2 * x * x))
     f, inputs = find(
         expressions(ops=["add", "mul", "cube"]),

@@ -108,19 +108,15 @@ def test_backward_steps_visit_gates_root_first_with_their_gradient_final():
     assert seen[1][1:] == (-4.0, [-4.0, -4.0])  # after the + gate: x and y
 
 
-def test_a_user_gate_from_the_table_is_differentiated():
-    cube = Gate("cube", "³", 1, lambda x: x**3, lambda out, x: (3 * x * x,))
-    register_gate(cube)
-    try:
-        x = Value(2.0)
-        out = x.apply(GATES["cube"])
-        out.backward()
-        assert (out.data, x.grad) == (8.0, 12.0)
-    finally:
-        del GATES["cube"]
+def test_a_user_gate_from_the_table_is_differentiated(gate_table, cube_gate):
+    register_gate(cube_gate(lambda x: 3 * x * x))
+    x = Value(2.0)
+    out = x.apply(GATES["cube"])
+    out.backward()
+    assert (out.data, x.grad) == (8.0, 12.0)
 
 
-def test_a_gate_takes_one_or_two_operands():
+def test_a_gate_takes_one_or_two_operands(gate_table):
     with pytest.raises(ValueError, match="one or two operands"):
         register_gate(Gate("sum3", "Σ", 3, lambda a, b, c: a + b + c, lambda o, a, b, c: (1, 1, 1)))
     assert "sum3" not in GATES
