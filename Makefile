@@ -21,7 +21,7 @@ graphviz:
 
 demo: $(VENV)/.installed-anim,examples graphviz
 	@mkdir -p out
-	@for script in examples/*.py; do \
+	@for script in examples/[!_]*.py; do \
 		echo "== $$script"; \
 		$(PY) $$script --quick || exit 1; \
 	done

@@ -7,21 +7,15 @@
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
+from _example import example_parser, output_folder
 from slides import fxyz, sigmoid_expanded
 
 import viz
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default="out", help="folder for the pictures (default: out)")
-    parser.add_argument("--quick", action="store_true", help="accepted for make demo")
-    args = parser.parse_args(argv)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    args = example_parser(__doc__, "accepted for make demo").parse_args(argv)
+    out = output_folder(args)
 
     f = fxyz()  # frames() runs the backward pass itself and leaves .grad as it was
     paths = viz.save_frames(f, out / "fxyz_steps")

@@ -12,15 +12,14 @@ Three reports from `autograd.check.gradcheck`, printed and saved to out/gradchec
 
 from __future__ import annotations
 
-import argparse
 import math
 import random
-from pathlib import Path
+
+from _example import example_parser, output_folder
 
 from autograd import Gate, Value, register_gate
 from autograd.check import gradcheck
 
-OUT = Path("out")
 LECTURE_POINT = [2.0, -1.0, -3.0, -2.0, -3.0]  # w0, x0, w1, x1, w2 from the slides
 
 
@@ -47,10 +46,8 @@ def squared_by_hand(a: Value, b: Value) -> Value:
     return Value(a.data**2) * b  # rebuilding from .data cuts a out of the graph
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer random points")
-    args = parser.parse_args()
+def main(argv: list[str] | None = None) -> None:
+    args = example_parser(__doc__, "fewer random points").parse_args(argv)
 
     rng = random.Random(0)
     points = 10 if args.quick else 200
@@ -65,8 +62,7 @@ def main() -> None:
     text = "\n\n".join(f"== {title}\n{report}" for title, report in sections)
     text += f"\n\nThe neuron passes at {points} random points too: {random_points_pass}\n"
     print(text, end="")
-    OUT.mkdir(exist_ok=True)
-    (OUT / "gradcheck.txt").write_text(text, encoding="utf-8")
+    (output_folder(args) / "gradcheck.txt").write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -14,11 +14,11 @@ we compare:
 
 from __future__ import annotations
 
-import argparse
 import time
 from collections.abc import Callable, Sequence
 
 import numpy as np
+from _example import example_parser
 
 from autograd import Value
 from autograd.check import numerical_grad, relative_error
@@ -100,11 +100,10 @@ def gradient_descent(
     return theta
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer steps, for `make demo`")
+def main(argv: list[str] | None = None) -> None:
+    parser = example_parser(__doc__, "fewer steps, for `make demo`")
     parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)  # --out is accepted; this one only prints, it saves nothing
     steps, tries, n_samples = (5, 25, 40) if args.quick else (30, 150, 100)
 
     rng = np.random.default_rng(args.seed)

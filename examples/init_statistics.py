@@ -11,7 +11,6 @@ deviation of its activations and plot their histograms.
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import matplotlib
@@ -19,10 +18,10 @@ import matplotlib
 matplotlib.use("Agg")  # files only, no window
 import matplotlib.pyplot as plt
 import numpy as np
+from _example import example_parser, output_folder
 
 from autograd.nn import MLP
 
-OUT = Path("out")
 INITS = ("small_random", "xavier", "he")
 ACTIVATIONS = ("tanh", "relu")
 
@@ -85,11 +84,10 @@ def plot_std(results: dict[tuple[str, str], list[np.ndarray]], path: Path) -> No
     plt.close(fig)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a smaller network, for `make demo`")
+def main(argv: list[str] | None = None) -> None:
+    parser = example_parser(__doc__, "a smaller network, for `make demo`")
     parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     layers, units, samples = (5, 20, 20) if args.quick else (10, 50, 50)
 
     results = {
@@ -100,10 +98,10 @@ def main() -> None:
     print(f"{layers} layers x {units} units, {samples} unit-Gaussian samples")
     print_table(results)
 
-    OUT.mkdir(exist_ok=True)
-    plot_histograms(results, OUT / "init_histograms.png")
-    plot_std(results, OUT / "init_std_per_layer.png")
-    print(f"wrote {OUT / 'init_histograms.png'} and {OUT / 'init_std_per_layer.png'}")
+    out = output_folder(args)
+    plot_histograms(results, out / "init_histograms.png")
+    plot_std(results, out / "init_std_per_layer.png")
+    print(f"wrote {out / 'init_histograms.png'} and {out / 'init_std_per_layer.png'}")
     print()
     for (init, activation), per_layer in results.items():
         first, last = per_layer[0].std(), per_layer[-1].std()

@@ -10,8 +10,7 @@ gate by gate (a box per neuron) or with one gate per neuron.
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
+from _example import example_parser, output_folder
 
 import viz
 from autograd import Value, composite
@@ -45,12 +44,8 @@ def small_network_loss() -> Value:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default="out", help="folder for the pictures (default: out)")
-    parser.add_argument("--quick", action="store_true", help="accepted for make demo")
-    args = parser.parse_args(argv)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    args = example_parser(__doc__, "accepted for make demo").parse_args(argv)
+    out = output_folder(args)
 
     f = lecture_neuron()
     print(viz.render(f, out / "neuron_expanded.png", groups="box"))

@@ -7,8 +7,7 @@
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
+from _example import example_parser, output_folder
 
 import viz
 from autograd import Value, composite
@@ -52,12 +51,8 @@ def sigmoid_gate() -> Value:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default="out", help="folder for the pictures (default: out)")
-    parser.add_argument("--quick", action="store_true", help="accepted for make demo")
-    args = parser.parse_args(argv)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    args = example_parser(__doc__, "accepted for make demo").parse_args(argv)
+    out = output_folder(args)
 
     pictures = {
         "fxyz.png": fxyz(),

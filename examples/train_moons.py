@@ -10,7 +10,6 @@ Saves the decision boundary and the loss curve to out/.
 
 from __future__ import annotations
 
-import argparse
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,6 +19,7 @@ import matplotlib
 matplotlib.use("Agg")  # files only, no window
 import matplotlib.pyplot as plt
 import numpy as np
+from _example import example_parser, output_folder
 from tqdm import tqdm
 
 from autograd import Value
@@ -28,7 +28,6 @@ from autograd.losses import hinge, l2_penalty, mean
 from autograd.nn import MLP
 from autograd.optim import SGD, minibatches
 
-OUT = Path("out")
 L2_STRENGTH = 1e-4
 
 
@@ -100,13 +99,12 @@ def plot_curve(losses: Sequence[float], accuracies: Sequence[float], path: Path)
     plt.close(fig)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer epochs, coarser picture")
+def main(argv: list[str] | None = None) -> None:
+    parser = example_parser(__doc__, "fewer epochs, coarser picture")
     parser.add_argument("--epochs", type=int, help="default 100 (20 with --quick)")
     parser.add_argument("--batch-size", type=int, default=100, help="100 = the whole dataset")
     parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     epochs = args.epochs or (20 if args.quick else 100)
 
     X, y = make_moons(100, noise=0.1, rng=args.seed)
@@ -114,12 +112,12 @@ def main() -> None:
     print(f"{model}: {len(model.parameters())} parameters")
     losses, accuracies, seconds = train(model, X, y, epochs, args.batch_size, args.seed)
 
-    OUT.mkdir(exist_ok=True)
-    plot_boundary(model, X, y, OUT / "moons_boundary.png", resolution=15 if args.quick else 60)
-    plot_curve(losses, accuracies, OUT / "moons_loss.png")
+    out = output_folder(args)
+    plot_boundary(model, X, y, out / "moons_boundary.png", resolution=15 if args.quick else 60)
+    plot_curve(losses, accuracies, out / "moons_loss.png")
     print(f"one epoch took {seconds:.3f} s; final loss {losses[-1]:.4f}, "
           f"training accuracy {accuracies[-1]:.0%}")
-    print(f"wrote {OUT / 'moons_boundary.png'} and {OUT / 'moons_loss.png'}")
+    print(f"wrote {out / 'moons_boundary.png'} and {out / 'moons_loss.png'}")
     if args.quick:
         print("(--quick stops early; the full 100 epochs reach 100% training accuracy)")
     print("Notice: the boundary curls between the moons, which no line could do; the hidden")
