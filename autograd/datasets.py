@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 
-from .nn import check_count
+from .validate import count
 
 
 def _check_spread(spread: object, what: str) -> float:
@@ -28,7 +28,7 @@ def make_moons(
     separates them. Gaussian noise of std `noise` blurs both. The samples come
     shuffled, the upper moon getting the extra point when n_samples is odd.
     """
-    n_samples = check_count(n_samples, "n_samples")
+    n_samples = count(n_samples, "n_samples")
     noise = _check_spread(noise, "noise")
     rng = np.random.default_rng(rng)
     n_upper = (n_samples + 1) // 2
@@ -55,9 +55,9 @@ def make_blobs(
     Centres are drawn from N(0, 3²) per feature and each point from N(centre,
     spread²), so a linear classifier can separate most of them.
     """
-    n_samples = check_count(n_samples, "n_samples")
-    n_classes = check_count(n_classes, "n_classes")
-    n_features = check_count(n_features, "n_features")
+    n_samples = count(n_samples, "n_samples")
+    n_classes = count(n_classes, "n_classes")
+    n_features = count(n_features, "n_features")
     spread = _check_spread(spread, "spread")
     rng = np.random.default_rng(rng)
     centres = rng.normal(0.0, 3.0, size=(n_classes, n_features))

@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .choices import pick
+from .validate import pick
 
 Initializer = Callable[[int, int, np.random.Generator], np.ndarray]
 

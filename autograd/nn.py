@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
-from .choices import pick
 from .composite import composite
 from .init import Initializer, weight_matrix
+from .validate import count, pick
 from .value import Value
 
 Activation = Callable[[Value], Value]
@@ -89,15 +89,6 @@ def _name_of(activation: Activation) -> str:
 # --- checking what callers pass in ------------------------------------------------------------
 
 
-def check_count(size: object, what: str) -> int:
-    """`size` as an int of at least 1; a TypeError or ValueError naming `what` otherwise."""
-    if isinstance(size, bool) or not isinstance(size, numbers.Integral):
-        raise TypeError(f"{what} must be a whole number, got {type(size).__name__} {size!r}")
-    if size < 1:
-        raise ValueError(f"{what} must be at least 1, got {size}")
-    return int(size)
-
-
 def _check_inputs(x: Iterable[Input], nin: int) -> Sequence[Input]:
     """`x` as a sequence of nin numbers or Values; a clear error otherwise."""
     if isinstance(x, (str, bytes, Value)) or not isinstance(x, Iterable):
@@ -149,7 +140,7 @@ class Neuron(Module):
         bias: float = 0.0,
         name: str = "",
     ) -> None:
-        self.nin = check_count(nin, "nin")
+        self.nin = count(nin, "nin")
         self.activation = get_activation(activation)
         if weights is None:
             weights = weight_matrix(init, self.nin, 1, np.random.default_rng(rng))[0]
@@ -196,8 +187,8 @@ class Layer(Module):
         *,
         name: str = "",
     ) -> None:
-        self.nin = check_count(nin, "nin")
-        nout = check_count(nout, "nout")
+        self.nin = count(nin, "nin")
+        nout = count(nout, "nout")
         activation = get_activation(activation)
         weights = weight_matrix(init, self.nin, nout, np.random.default_rng(rng))
         prefix = f"{name}." if name else ""
@@ -238,7 +229,7 @@ class MLP(Module):
     ) -> None:
         if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or not sizes:
             raise TypeError(f"sizes must be a non-empty list of layer sizes, got {sizes!r}")
-        sizes = [check_count(size, "each layer size") for size in sizes]
+        sizes = [count(size, "each layer size") for size in sizes]
         rng = np.random.default_rng(rng)
         fan_ins = [nin, *sizes[:-1]]
         last = len(sizes) - 1

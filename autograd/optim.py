@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .nn import check_count
+from .validate import count
 from .value import Value
 
 
@@ -89,7 +89,7 @@ def minibatches(
     Every batch has `batch_size` indices except perhaps the last, which holds
     the rest. Pass a seed or a Generator to make the order reproducible.
     """
-    n_samples = check_count(n_samples, "n_samples")
-    batch_size = check_count(batch_size, "batch_size")
+    n_samples = count(n_samples, "n_samples")
+    batch_size = count(batch_size, "batch_size")
     order = np.random.default_rng(rng).permutation(n_samples)
     return [order[start : start + batch_size] for start in range(0, n_samples, batch_size)]

@@ -19,11 +19,11 @@ and methods to that table, so every operation below is one line.
 from __future__ import annotations
 
 import itertools
-import numbers
 
 from . import graph, ops
 from .composite import Composite, _Active
 from .ops import Gate
+from .validate import is_real_number, real_number
 
 Number = int | float
 
@@ -32,21 +32,16 @@ def _to_float(x: object, what: str) -> float:
     """The float for a real number; a TypeError that names the problem otherwise."""
     if type(x) is float:
         return x
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        if isinstance(x, Value):
-            raise TypeError(f"{what} is already a Value; use it directly")
-        raise TypeError(f"{what} must be a real number, got {type(x).__name__} {x!r}")
-    try:
-        return float(x)
-    except OverflowError:
-        raise ValueError(f"{what} is too large for a float: {x!r}") from None
+    if isinstance(x, Value):
+        raise TypeError(f"{what} is already a Value; use it directly")
+    return real_number(x, what)
 
 
 def _as_constant(x: object) -> float | None:
     """A plain real number as the float a gate keeps; None for anything else (bools too)."""
     if type(x) is float:
         return x
-    if isinstance(x, numbers.Real) and not isinstance(x, bool):
+    if is_real_number(x):
         return _to_float(x, "a constant operand")
     return None
 
