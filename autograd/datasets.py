@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import numbers
+import math
 
 import numpy as np
 
-from .validate import count
+from .init import Seed, generator
+from .validate import count, real_number, shown
 
 
 def _check_spread(spread: object, what: str) -> float:
-    if isinstance(spread, bool) or not isinstance(spread, numbers.Real):
-        raise TypeError(f"{what} must be a number, got {type(spread).__name__}")
-    value = float(spread)
-    if not value >= 0:  # also refuses nan
-        raise ValueError(f"{what} must be 0 or more, got {spread!r}")
+    """A standard deviation: finite and 0 or more (inf or nan would make every point inf or nan)."""
+    value = real_number(spread, what)
+    if not (math.isfinite(value) and value >= 0):
+        raise ValueError(f"{what} must be a finite number, 0 or more, got {shown(spread)}")
     return value
 
 
 def make_moons(
-    n_samples: int = 100, noise: float = 0.1, rng: np.random.Generator | int | None = None
+    n_samples: int = 100, noise: float = 0.1, rng: Seed = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles: points X of shape (n_samples, 2), labels y in {-1, +1}.
 
@@ -30,7 +30,7 @@ def make_moons(
     """
     n_samples = count(n_samples, "n_samples")
     noise = _check_spread(noise, "noise")
-    rng = np.random.default_rng(rng)
+    rng = generator(rng)
     n_upper = (n_samples + 1) // 2
     n_lower = n_samples - n_upper
     angle_upper = np.linspace(0.0, np.pi, n_upper)
@@ -48,7 +48,7 @@ def make_blobs(
     n_classes: int = 3,
     n_features: int = 2,
     spread: float = 1.0,
-    rng: np.random.Generator | int | None = None,
+    rng: Seed = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Gaussian clouds around random centres: X (n_samples, n_features), y class indices.
 
@@ -59,7 +59,7 @@ def make_blobs(
     n_classes = count(n_classes, "n_classes")
     n_features = count(n_features, "n_features")
     spread = _check_spread(spread, "spread")
-    rng = np.random.default_rng(rng)
+    rng = generator(rng)
     centres = rng.normal(0.0, 3.0, size=(n_classes, n_features))
     y = rng.integers(0, n_classes, size=n_samples)
     X = centres[y] + rng.normal(0.0, spread, size=(n_samples, n_features))

@@ -14,36 +14,44 @@ gate named after it, so a picture can draw it as a single box.
 from __future__ import annotations
 
 import math
-import numbers
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 from .composite import composite
+from .validate import real_number, shown, whole_number
 from .value import Value
 
 
 def _check_score(score: object, what: str = "score") -> Value:
+    """`score` itself if it is a Value: a plain number has no graph to send gradients into."""
     if not isinstance(score, Value):
-        raise TypeError(f"{what} must be a Value (a model output), got {type(score).__name__}")
+        kind = type(score).__name__
+        raise TypeError(f"{what} must be a Value, got {kind} {shown(score)}")
     return score
 
 
+def _check_values(values: object, what: str, at_least: int) -> list[Value]:
+    """`values` as a list of at least `at_least` Values; a clear error naming `what` otherwise."""
+    if isinstance(values, (str, bytes, Value)) or not isinstance(values, Iterable):
+        kind = type(values).__name__
+        raise TypeError(f"{what} must be a list of Values, got {kind} {shown(values)}")
+    checked = [_check_score(value, f"each entry of {what}") for value in values]
+    if len(checked) < at_least:
+        raise ValueError(f"{what} must hold at least {at_least} Value(s), got {len(checked)}")
+    return checked
+
+
 def _check_sign_label(label: object) -> float:
-    if isinstance(label, bool) or not isinstance(label, numbers.Real) or label not in (-1, 1):
-        raise ValueError(f"label must be -1 or +1, got {label!r}")
-    return float(label)
-
-
-def _check_scores(scores: object) -> list[Value]:
-    if isinstance(scores, Value) or not isinstance(scores, Sequence) or len(scores) < 2:
-        raise TypeError("scores must be a list of at least two Values, one per class")
-    return [_check_score(s, "each score") for s in scores]
+    """A binary label as the float -1.0 or +1.0."""
+    y = real_number(label, "label")
+    if y not in (-1.0, 1.0):
+        raise ValueError(f"label must be -1 or +1, got {shown(label)}")
+    return y
 
 
 def _check_class_label(label: object, n_classes: int) -> int:
-    if isinstance(label, bool) or not isinstance(label, numbers.Integral):
-        raise TypeError(f"label must be a class index (an int), got {type(label).__name__}")
-    index = int(label)
-    if not 0 <= index < n_classes:
+    """A class index in 0..n_classes-1 (a float such as 1.0 is refused: indices are ints)."""
+    index = whole_number(label, "label (a class index)")
+    if index >= n_classes:
         raise ValueError(f"label must be a class index in 0..{n_classes - 1}, got {index}")
     return index
 
@@ -51,8 +59,7 @@ def _check_class_label(label: object, n_classes: int) -> int:
 def quadratic(score: Value, target: float) -> Value:
     """(score - target)²: the regression loss; its gradient is 2·(score - target)."""
     _check_score(score)
-    if isinstance(target, bool) or not isinstance(target, numbers.Real):
-        raise TypeError(f"target must be a number, got {type(target).__name__}")
+    target = real_number(target, "target")
     with composite("quadratic"):
         return (score - target) ** 2
 
@@ -86,9 +93,9 @@ def logistic(score: Value, label: float) -> Value:
         return (z.exp() + 1.0).log()
 
 
-def multiclass_svm(scores: Sequence[Value], label: int) -> Value:
+def multiclass_svm(scores: Iterable[Value], label: int) -> Value:
     """Σ_{j≠y} max(0, s_j - s_y + 1): every wrong class must score 1 below the right one."""
-    scores = _check_scores(scores)
+    scores = _check_values(scores, "scores", at_least=2)  # one per class
     y = _check_class_label(label, len(scores))
     with composite("multiclass svm"):
         margin_offset = 1.0 - scores[y]  # s_j - s_y + 1 = s_j + (1 - s_y)
@@ -96,14 +103,14 @@ def multiclass_svm(scores: Sequence[Value], label: int) -> Value:
         return sum(terms[1:], terms[0])
 
 
-def softmax_cross_entropy(scores: Sequence[Value], label: int) -> Value:
+def softmax_cross_entropy(scores: Iterable[Value], label: int) -> Value:
     """-log softmax(s)_y = log Σ_j exp(s_j - m) - (s_y - m) with m = max(s).
 
     Subtracting the largest score keeps every exp in (0, 1]: no overflow, and the
     sum is at least 1, so the log never sees 0. m is a plain number, and the loss
     does not depend on it, so the gradient (softmax - one-hot) is unchanged.
     """
-    scores = _check_scores(scores)
+    scores = _check_values(scores, "scores", at_least=2)  # one per class
     y = _check_class_label(label, len(scores))
     largest = max(s.data for s in scores)
     if not math.isfinite(largest):
@@ -114,17 +121,13 @@ def softmax_cross_entropy(scores: Sequence[Value], label: int) -> Value:
         return sum(exps[1:], exps[0]).log() - shifted[y]
 
 
-def l2_penalty(parameters: Sequence[Value]) -> Value:
+def l2_penalty(parameters: Iterable[Value]) -> Value:
     """Σ p²: added to a loss (times a small strength) it keeps the weights small."""
-    if not parameters:
-        raise ValueError("l2_penalty needs at least one parameter")
-    squares = [_check_score(p, "each parameter") * p for p in parameters]
+    squares = [p * p for p in _check_values(parameters, "parameters", at_least=1)]
     return sum(squares[1:], squares[0])
 
 
-def mean(losses: Sequence[Value]) -> Value:
+def mean(losses: Iterable[Value]) -> Value:
     """The average of per-example losses (one Value, so one backward pass covers them all)."""
-    if not losses:
-        raise ValueError("mean needs at least one loss")
-    losses = [_check_score(loss, "each loss") for loss in losses]
+    losses = _check_values(losses, "losses", at_least=1)
     return sum(losses[1:], losses[0]) * (1.0 / len(losses))

@@ -12,19 +12,18 @@ neuron, so a picture of a whole network can draw one gate per neuron.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
 from .composite import composite
-from .init import Initializer, weight_matrix
-from .validate import count, pick
+from .init import Initializer, Seed, generator, get_init, weight_matrix
+from .validate import count, is_real_number, pick, real_number, shown
 from .value import Value
 
 Activation = Callable[[Value], Value]
 Input = Value | float
-Seed = np.random.Generator | int | None
 
 
 # --- activations: each built from the engine's gates ------------------------------------------
@@ -57,14 +56,16 @@ def leaky_relu(z: Value) -> Value:
 
 
 def elu(z: Value) -> Value:
-    """z for z > 0, exp(z) - 1 otherwise; written as relu(z) + exp(min(z, 0)) - 1.
+    """z for z > 0, exp(z) - 1 otherwise: like relu, but smooth at 0 (slope 1 from both sides).
 
-    min(z, 0) = z - relu(z), so only existing gates are needed and exp never
-    sees a positive argument (no overflow).
+    The branch is chosen by the number, as in the logistic loss, so exp never sees
+    a positive argument (no overflow) and elu(inf) = inf, elu(-inf) = -1. (A single
+    formula such as relu(z) + exp(z - relu(z)) - 1 would give inf - inf = nan at inf.)
     """
+    if z.data > 0.0:
+        return z
     with composite("elu"):
-        positive = z.relu()
-        return positive + ((z - positive).exp() - 1.0)
+        return z.exp() - 1.0
 
 
 ACTIVATIONS: dict[str, Activation] = {
@@ -89,19 +90,59 @@ def _name_of(activation: Activation) -> str:
 # --- checking what callers pass in ------------------------------------------------------------
 
 
+def _entries(x: object, n: int, what: str, kind: str) -> list[Any]:
+    """`x` as a list of n entries (not yet checked); a clear error naming `what` otherwise."""
+    if isinstance(x, (str, bytes, Value)) or not isinstance(x, Iterable):
+        raise TypeError(f"{what} must be a list of {n} {kind}, got {type(x).__name__} {shown(x)}")
+    entries = list(x)
+    if len(entries) != n:
+        raise ValueError(f"{what} has {len(entries)} entries, but this takes {n} inputs")
+    return entries
+
+
 def _check_inputs(x: Iterable[Input], nin: int) -> Sequence[Input]:
     """`x` as a sequence of nin numbers or Values; a clear error otherwise."""
-    if isinstance(x, (str, bytes, Value)) or not isinstance(x, Iterable):
-        raise TypeError(f"x must be a list of {nin} numbers or Values, got {type(x).__name__}")
-    x = list(x)
-    if len(x) != nin:
-        raise ValueError(f"x has {len(x)} entries, but this takes {nin} inputs")
-    for item in x:
-        if not isinstance(item, Value) and (
-            isinstance(item, bool) or not isinstance(item, numbers.Real)
-        ):
-            raise TypeError(f"x must hold numbers or Values, got {type(item).__name__} {item!r}")
-    return x
+    entries = _entries(x, nin, "x", "numbers or Values")
+    for item in entries:
+        if not (isinstance(item, Value) or is_real_number(item)):
+            kind = type(item).__name__
+            raise TypeError(f"x must hold numbers or Values, got {kind} {shown(item)}")
+    return entries
+
+
+def _check_weights(weights: object, nin: int) -> list[float]:
+    """`weights` as nin floats; a clear error otherwise."""
+    return [real_number(w, "each weight") for w in _entries(weights, nin, "weights", "numbers")]
+
+
+def _check_sizes(sizes: object) -> list[int]:
+    """The layer sizes of an MLP, such as [16, 16, 1]; a clear error otherwise."""
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
+        kind = type(sizes).__name__
+        raise TypeError(f"sizes must be a list of layer sizes, got {kind} {shown(sizes)}")
+    if not sizes:
+        raise ValueError("sizes must list at least one layer (the output layer)")
+    return [count(size, "each layer size") for size in sizes]
+
+
+def _check_name(name: object) -> str:
+    """A label prefix such as "L1.N3"; "" for none."""
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string, got {type(name).__name__} {shown(name)}")
+    return name
+
+
+def _check_rows(X: object, nin: int) -> np.ndarray:
+    """`X` as a float array of shape (n_examples, nin); a clear error otherwise."""
+    try:
+        rows = np.asarray(X)
+    except ValueError:  # rows of different lengths
+        raise ValueError(f"X must have shape (n_examples, {nin}); its rows differ") from None
+    if rows.dtype.kind not in "iuf":  # not bools, strings, None or Values
+        raise TypeError(f"X must hold plain numbers, got {shown(X)}")
+    if rows.ndim != 2 or rows.shape[1] != nin:
+        raise ValueError(f"X must have shape (n_examples, {nin}), got {rows.shape}")
+    return rows.astype(float)
 
 
 # --- modules ----------------------------------------------------------------------------------
@@ -123,8 +164,9 @@ class Neuron(Module):
     """activation(w1·x1 + ... + wn·xn + b): the lecture's model of one neuron.
 
     The weights come from `init` (a name in `autograd.init.INITS` or a function of
-    (fan_in, fan_out, rng); a lone neuron is a layer of one, fan_out = 1) unless
-    given explicitly as `weights`; the bias starts at `bias`. `name` prefixes the
+    (fan_in, fan_out, rng); a lone neuron is a layer of one, fan_out = 1), drawn
+    with `rng` (a numpy Generator, an int seed or None), unless given explicitly
+    as `weights`; the bias starts at `bias`. `name` prefixes the
     parameter labels (`L1.N3` gives `L1.N3.w1`, ...) and names the composite gate
     of the forward pass ("neuron" when there is no name).
     """
@@ -142,10 +184,12 @@ class Neuron(Module):
     ) -> None:
         self.nin = count(nin, "nin")
         self.activation = get_activation(activation)
+        init, rng = get_init(init), generator(rng)  # checked even when weights are given
+        bias = real_number(bias, "bias")
+        name = _check_name(name)
         if weights is None:
-            weights = weight_matrix(init, self.nin, 1, np.random.default_rng(rng))[0]
-        elif len(weights) != self.nin:
-            raise ValueError(f"weights has {len(weights)} entries, but nin is {self.nin}")
+            weights = weight_matrix(init, self.nin, 1, rng)[0]
+        weights = _check_weights(weights, self.nin)
         prefix = f"{name}." if name else ""
         self.w = [Value(wi, f"{prefix}w{i}") for i, wi in enumerate(weights, start=1)]
         self.b = Value(bias, f"{prefix}b")
@@ -190,7 +234,8 @@ class Layer(Module):
         self.nin = count(nin, "nin")
         nout = count(nout, "nout")
         activation = get_activation(activation)
-        weights = weight_matrix(init, self.nin, nout, np.random.default_rng(rng))
+        name = _check_name(name)
+        weights = weight_matrix(init, self.nin, nout, rng)  # checks init and rng
         prefix = f"{name}." if name else ""
         self.neurons = [
             Neuron(self.nin, activation, weights=row, name=f"{prefix}N{j}")
@@ -215,7 +260,8 @@ class MLP(Module):
 
     Hidden layers use `activation`, the last layer `output_activation` (linear by
     default, so the output is a raw score). Layers are named L1, L2, ...; a call
-    returns the last layer's list of Values.
+    returns the last layer's list of Values. One `rng` (a numpy Generator, an int
+    seed or None) draws all the weights, layer after layer: a seed gives the same network.
     """
 
     def __init__(
@@ -227,21 +273,16 @@ class MLP(Module):
         init: str | Initializer = "he",
         rng: Seed = None,
     ) -> None:
-        if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or not sizes:
-            raise TypeError(f"sizes must be a non-empty list of layer sizes, got {sizes!r}")
-        sizes = [count(size, "each layer size") for size in sizes]
-        rng = np.random.default_rng(rng)
+        nin = count(nin, "nin")
+        sizes = _check_sizes(sizes)
+        # Everything is checked before the first layer is built: a typo in the hidden
+        # activation is an error even for a network without hidden layers.
+        hidden, output = get_activation(activation), get_activation(output_activation)
+        init, rng = get_init(init), generator(rng)
         fan_ins = [nin, *sizes[:-1]]
         last = len(sizes) - 1
         self.layers = [
-            Layer(
-                fan_in,
-                size,
-                output_activation if k == last else activation,
-                init,
-                rng,
-                name=f"L{k + 1}",
-            )
+            Layer(fan_in, size, output if k == last else hidden, init, rng, name=f"L{k + 1}")
             for k, (fan_in, size) in enumerate(zip(fan_ins, sizes, strict=True))
         ]
 
@@ -260,15 +301,11 @@ class MLP(Module):
         looking inside a network (activation statistics, a decision boundary),
         not for training.
         """
-        X = np.asarray(X, dtype=float)
-        nin = self.layers[0].nin
-        if X.ndim != 2 or X.shape[1] != nin:
-            raise ValueError(f"X must have shape (n_examples, {nin}), got {X.shape}")
+        rows = _check_rows(X, self.layers[0].nin).tolist()
         outputs = []
-        rows = X.tolist()
         for layer in self.layers:
             rows = [[out.data for out in layer(row)] for row in rows]
-            outputs.append(np.array(rows))
+            outputs.append(np.array(rows).reshape(len(rows), len(layer.neurons)))
         return outputs
 
     def parameters(self) -> list[Value]:

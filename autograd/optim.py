@@ -11,22 +11,37 @@
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable
 
 import numpy as np
 
-from .validate import count
+from .init import Seed, generator
+from .validate import count, real_number, shown
 from .value import Value
 
 
 def _check_learning_rate(lr: object) -> float:
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
-        raise TypeError(f"lr must be a positive number, got {type(lr).__name__} {lr!r}")
-    value = float(lr)
+    """A finite step size above 0 (0 would not move, inf or nan would wreck every weight)."""
+    value = real_number(lr, "lr")
     if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"lr must be a positive number, got {lr!r}")
+        raise ValueError(f"lr must be a positive number, got {shown(lr)}")
     return value
+
+
+def _check_params(params: object) -> list[Value]:
+    """The parameters to optimize: distinct Values, at least one."""
+    if isinstance(params, Value) or not isinstance(params, Iterable):
+        kind = type(params).__name__
+        raise TypeError(f"params must be a list of Values (model.parameters()), got {kind}")
+    checked = list(params)
+    if not checked:
+        raise ValueError("SGD got no parameters to optimize")
+    for p in checked:
+        if not isinstance(p, Value):
+            raise TypeError(f"params must be Values, got {type(p).__name__} {shown(p)}")
+    if len({id(p) for p in checked}) != len(checked):
+        raise ValueError("params lists a parameter twice; it would be stepped twice")
+    return checked
 
 
 class SGD:
@@ -42,20 +57,11 @@ class SGD:
     _velocity: list[float]
 
     def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0) -> None:
-        self.params = list(params)
-        if not self.params:
-            raise ValueError("SGD got no parameters to optimize")
-        for p in self.params:
-            if not isinstance(p, Value):
-                raise TypeError(f"params must be Values, got {type(p).__name__}")
-        if len({id(p) for p in self.params}) != len(self.params):
-            raise ValueError("params lists a parameter twice; it would be stepped twice")
+        self.params = _check_params(params)
         self.lr = lr
-        if isinstance(momentum, bool) or not isinstance(momentum, numbers.Real):
-            raise TypeError(f"momentum must be a number, got {type(momentum).__name__}")
-        self.momentum = float(momentum)
-        if not 0.0 <= self.momentum < 1.0:
-            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+        self.momentum = real_number(momentum, "momentum")
+        if not 0.0 <= self.momentum < 1.0:  # 1 or more never forgets a step: it diverges
+            raise ValueError(f"momentum must be in [0, 1), got {shown(momentum)}")
         self._velocity = [0.0] * len(self.params)
 
     @property
@@ -81,9 +87,7 @@ class SGD:
             p.grad = 0.0
 
 
-def minibatches(
-    n_samples: int, batch_size: int, rng: np.random.Generator | int | None = None
-) -> list[np.ndarray]:
+def minibatches(n_samples: int, batch_size: int, rng: Seed = None) -> list[np.ndarray]:
     """Index arrays that cover range(n_samples) once, in a random order (one epoch).
 
     Every batch has `batch_size` indices except perhaps the last, which holds
@@ -91,5 +95,5 @@ def minibatches(
     """
     n_samples = count(n_samples, "n_samples")
     batch_size = count(batch_size, "batch_size")
-    order = np.random.default_rng(rng).permutation(n_samples)
+    order = generator(rng).permutation(n_samples)
     return [order[start : start + batch_size] for start in range(0, n_samples, batch_size)]

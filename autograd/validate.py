@@ -38,13 +38,18 @@ def real_number(x: object, what: str) -> float:
         raise ValueError(f"{what} is too large for a float: {shown(x)}") from None
 
 
+def whole_number(x: object, what: str, minimum: int = 0) -> int:
+    """`x` as an int of at least `minimum`; a TypeError or ValueError naming `what` otherwise."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Integral):
+        raise TypeError(f"{what} must be a whole number, got {type(x).__name__} {shown(x)}")
+    if x < minimum:
+        raise ValueError(f"{what} must be at least {minimum}, got {x}")
+    return int(x)
+
+
 def count(size: object, what: str) -> int:
-    """`size` as an int of at least 1; a TypeError or ValueError naming `what` otherwise."""
-    if isinstance(size, bool) or not isinstance(size, numbers.Integral):
-        raise TypeError(f"{what} must be a whole number, got {type(size).__name__} {shown(size)}")
-    if size < 1:
-        raise ValueError(f"{what} must be at least 1, got {size}")
-    return int(size)
+    """`size` as an int of at least 1 (a number of things); a clear error otherwise."""
+    return whole_number(size, what, minimum=1)
 
 
 def pick(choice: str | Choice, table: Mapping[str, Choice], what: str) -> Choice:

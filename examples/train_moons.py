@@ -105,7 +105,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batch-size", type=int, default=100, help="100 = the whole dataset")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
-    epochs = args.epochs or (20 if args.quick else 100)
+    epochs = args.epochs if args.epochs is not None else (20 if args.quick else 100)
+    if epochs < 1 or args.batch_size < 1:
+        parser.error("--epochs and --batch-size must be at least 1")
 
     X, y = make_moons(100, noise=0.1, rng=args.seed)
     model = MLP(2, [16, 16, 1], rng=args.seed)

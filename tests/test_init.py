@@ -79,6 +79,67 @@ def test_init_that_is_not_a_name_or_function_is_a_type_error():
         init.get_init(3)
 
 
+def test_an_int_seed_is_the_same_as_a_generator_seeded_with_it():
+    # He with fan_in 2 draws N(0, 2/2): the first two normals of the seed-0 stream.
+    expected = np.random.default_rng(0).normal(0.0, 1.0, size=(1, 2))
+    assert np.array_equal(init.he(2, 1, 0), expected)
+
+
+def test_a_generator_is_used_as_it_is():
+    rng = np.random.default_rng(0)
+    assert init.generator(rng) is rng
+
+
+@pytest.mark.parametrize("name", sorted(init.INITS))
+@pytest.mark.parametrize(
+    ("fan_in", "fan_out", "error", "message"),
+    [
+        (0, 1, ValueError, "fan_in must be at least 1, got 0"),  # not a ZeroDivisionError
+        (-3, 1, ValueError, "fan_in must be at least 1"),
+        (2, 0, ValueError, "fan_out must be at least 1, got 0"),
+        (2.0, 1, TypeError, "fan_in must be a whole number"),
+        (2, "1", TypeError, "fan_out must be a whole number"),
+    ],
+)
+def test_initializers_name_a_bad_size(name, fan_in, fan_out, error, message):
+    with pytest.raises(error, match=message):
+        init.INITS[name](fan_in, fan_out, np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("name", sorted(init.INITS))
+@pytest.mark.parametrize(
+    ("rng", "error", "message"),
+    [
+        ("seed", TypeError, "rng must be a numpy Generator, an int seed or None, got str"),
+        (0.5, TypeError, "rng must be a numpy Generator"),  # not "'float' has no 'normal'"
+        (-1, ValueError, r"rng \(a seed\) must be at least 0, got -1"),
+    ],
+)
+def test_initializers_name_a_bad_rng(name, rng, error, message):
+    with pytest.raises(error, match=message):
+        init.INITS[name](2, 1, rng)
+
+
+def test_weight_matrix_hands_a_custom_init_checked_sizes_and_a_generator():
+    seen = []
+
+    def spy(fan_in, fan_out, rng):
+        seen.append((fan_in, fan_out, type(rng)))
+        return np.ones((fan_out, fan_in))
+
+    init.weight_matrix(spy, np.int64(3), 2, 7)
+    assert seen == [(3, 2, np.random.Generator)]
+    with pytest.raises(ValueError, match="fan_out must be at least 1"):
+        init.weight_matrix(spy, 3, 0, 7)
+    assert len(seen) == 1  # refused before the custom init ran
+
+
+@pytest.mark.parametrize("returned", ["ab", [["a", "b"]], [[1.0, {}]]])
+def test_a_custom_init_must_return_numbers(returned):
+    with pytest.raises(TypeError, match="init must return an array of numbers"):
+        init.weight_matrix(lambda fan_in, fan_out, rng: returned, 2, 1, 0)
+
+
 def test_a_custom_init_with_the_wrong_shape_is_rejected():
     def transposed(fan_in, fan_out, rng):
         return np.ones((fan_in, fan_out))

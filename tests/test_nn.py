@@ -1,6 +1,9 @@
 """Neurons, layers and MLPs: the lecture's neuron, labels, composites, activations, training."""
 
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,7 +12,7 @@ from autograd import Value, topological_order
 from autograd.check import assert_gradients_match
 from autograd.datasets import make_moons
 from autograd.losses import hinge, mean
-from autograd.nn import ACTIVATIONS, MLP, Layer, Neuron, get_activation
+from autograd.nn import ACTIVATIONS, MLP, Layer, Neuron, elu, get_activation
 from autograd.optim import SGD
 
 # --- the lecture's sigmoid neuron -------------------------------------------------------------
@@ -106,6 +109,13 @@ def test_a_seed_reproduces_the_network():
     assert first != [p.data for p in MLP(2, [4, 1], rng=6).parameters()]
 
 
+@pytest.mark.parametrize("seed", [3, np.random.default_rng(3)])
+def test_rng_is_a_seed_or_a_generator_used_as_it_is(seed):
+    # He for one neuron of 2 inputs: N(0, 2/2), the first two normals of the seed-3 stream.
+    expected = np.random.default_rng(3).normal(0.0, 1.0, size=2)
+    assert [w.data for w in Neuron(2, rng=seed).w] == expected.tolist()
+
+
 def test_layer_outputs_match_calling_the_model():
     model = MLP(2, [3, 2], activation="tanh", rng=0)
     X = np.array([[0.5, -1.0], [2.0, 0.25]])
@@ -136,6 +146,28 @@ def test_layer_outputs_match_calling_the_model():
 )
 def test_activation_values(name, z, expected):
     assert ACTIVATIONS[name](Value(z)).data == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("z", "value", "slope"),
+    [
+        (math.inf, math.inf, 1.0),  # not inf - inf = nan
+        (1.0, 1.0, 1.0),
+        (0.0, 0.0, 1.0),  # exp(z) - 1 has slope e^0 = 1 at 0, as z does: no kink
+        (-1.0, math.expm1(-1.0), math.exp(-1.0)),
+        (-math.inf, -1.0, 0.0),
+    ],
+)
+def test_elu_values_and_slopes_up_to_infinity(z, value, slope):
+    leaf = Value(z)
+    out = elu(leaf)
+    out.backward()
+    assert out.data == value
+    assert leaf.grad == pytest.approx(slope, rel=1e-15)
+
+
+def test_elu_of_nan_is_nan():
+    assert math.isnan(elu(Value(math.nan)).data)
 
 
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))
@@ -219,18 +251,94 @@ def test_unknown_init_is_a_value_error():
         (lambda: Neuron(0), ValueError, "nin must be at least 1"),
         (lambda: Neuron(2.5), TypeError, "nin must be a whole number"),
         (lambda: Layer(2, -1), ValueError, "nout must be at least 1"),
-        (lambda: MLP(2, []), TypeError, "sizes must be a non-empty list"),
-        (lambda: MLP(2, 16), TypeError, "sizes must be a non-empty list"),
+        (lambda: MLP("2", [1]), TypeError, "nin must be a whole number"),
+        (lambda: MLP(2, []), ValueError, "sizes must list at least one layer"),
+        (lambda: MLP(2, 16), TypeError, "sizes must be a list of layer sizes"),
+        (lambda: MLP(2, "16"), TypeError, "sizes must be a list of layer sizes"),
         (lambda: MLP(2, [16, 0]), ValueError, "each layer size must be at least 1"),
-        (lambda: Neuron(2, weights=[1.0]), ValueError, "weights has 1 entries, but nin is 2"),
-        (lambda: Neuron(1, weights=["1"]), TypeError, "must be a real number"),
+        (lambda: Neuron(2, weights=[1.0]), ValueError, "weights has 1 entries, but this takes 2"),
+        (lambda: Neuron(2, weights=5), TypeError, "weights must be a list of 2 numbers, got int"),
+        (lambda: Neuron(1, weights="1"), TypeError, "weights must be a list of 1 numbers"),
+        (lambda: Neuron(1, weights=["1"]), TypeError, "each weight must be a real number"),
+        (lambda: Neuron(1, weights=[None]), TypeError, "each weight must be a real number"),
+        (lambda: Neuron(2, bias="a"), TypeError, "bias must be a real number, got str 'a'"),
+        (lambda: Neuron(2, bias=None), TypeError, "bias must be a real number"),
+        (lambda: Neuron(2, name=3), TypeError, "name must be a string, got int 3"),
+        (lambda: Layer(2, 2, name=None), TypeError, "name must be a string"),
     ],
 )
-def test_bad_sizes_are_named(make, error, message):
+def test_bad_arguments_are_named(make, error, message):
     with pytest.raises(error, match=message):
         make()
 
 
-def test_layer_outputs_wants_rows_of_nin_numbers():
-    with pytest.raises(ValueError, match=r"X must have shape \(n_examples, 2\)"):
-        MLP(2, [1], rng=0).layer_outputs([1.0, 2.0])
+@pytest.mark.parametrize(
+    ("make", "error", "message"),
+    [
+        # The hidden activation is checked although [1] has no hidden layer to use it.
+        (lambda: MLP(2, [1], activation="foo"), ValueError, "unknown activation 'foo'"),
+        (lambda: MLP(2, [1], output_activation=3), TypeError, "activation must be a name"),
+        (lambda: MLP(2, [3, 1], init=None), TypeError, "init must be a name or a function"),
+        # A neuron given its weights checks init and rng too, though it does not need them.
+        (lambda: Neuron(2, init="foo", weights=[1, 2]), ValueError, "unknown init 'foo'"),
+        (lambda: Neuron(2, rng="x", weights=[1, 2]), TypeError, "rng must be a numpy Generator"),
+    ],
+)
+def test_every_choice_is_checked_up_front(make, error, message):
+    with pytest.raises(error, match=message):
+        make()
+
+
+@pytest.mark.parametrize(
+    ("rng", "error", "message"),
+    [
+        ("x", TypeError, "rng must be a numpy Generator, an int seed or None, got str 'x'"),
+        (1.5, TypeError, "got float 1.5"),
+        (True, TypeError, "got bool True"),
+        (np.random.RandomState(0), TypeError, "got RandomState"),
+        (-1, ValueError, r"rng \(a seed\) must be at least 0, got -1"),
+    ],
+)
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda rng: Neuron(2, rng=rng),
+        lambda rng: Layer(2, 3, rng=rng),
+        lambda rng: MLP(2, [1], rng=rng),
+    ],
+)
+def test_a_bad_rng_is_named(make, rng, error, message):
+    with pytest.raises(error, match=message):
+        make(rng)
+
+
+@pytest.mark.parametrize(
+    ("X", "error", "message"),
+    [
+        ([1.0, 2.0], ValueError, r"X must have shape \(n_examples, 2\), got \(2,\)"),
+        ([[1.0, 2.0], [3.0]], ValueError, r"X must have shape \(n_examples, 2\); its rows differ"),
+        ([[1.0, None]], TypeError, "X must hold plain numbers"),  # not a silent nan
+        ("ab", TypeError, "X must hold plain numbers"),
+        ([[Value(1.0), Value(2.0)]], TypeError, "X must hold plain numbers"),
+    ],
+)
+def test_layer_outputs_wants_rows_of_nin_numbers(X, error, message):
+    with pytest.raises(error, match=message):
+        MLP(2, [1], rng=0).layer_outputs(X)
+
+
+def test_layer_outputs_of_no_examples_keeps_the_layer_widths():
+    outputs = MLP(2, [3, 1], rng=0).layer_outputs(np.zeros((0, 2)))
+    assert [o.shape for o in outputs] == [(0, 3), (0, 1)]
+
+
+def test_train_moons_refuses_a_negative_epoch_count(tmp_path):
+    example = Path(__file__).resolve().parent.parent / "examples" / "train_moons.py"
+    run = subprocess.run(
+        [sys.executable, str(example), "--quick", "--epochs", "-1", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 2  # argparse's usage error, not a traceback
+    assert "--epochs and --batch-size must be at least 1" in run.stderr

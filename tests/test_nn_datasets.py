@@ -1,5 +1,7 @@
 """The two-moons and blobs generators: shapes, labels, geometry, seeding, bad arguments."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -51,10 +53,17 @@ def test_blobs_shapes_and_class_indices():
     [
         (lambda: make_moons(0), ValueError, "n_samples must be at least 1"),
         (lambda: make_moons(10.0), TypeError, "n_samples must be a whole number"),
-        (lambda: make_moons(10, noise=-0.1), ValueError, "noise must be 0 or more"),
-        (lambda: make_moons(10, noise="a"), TypeError, "noise must be a number"),
+        (lambda: make_moons(10, noise=-0.1), ValueError, "noise must be a finite number, 0 or"),
+        (lambda: make_moons(10, noise=math.inf), ValueError, "noise must be a finite number"),
+        (lambda: make_moons(10, noise=math.nan), ValueError, "noise must be a finite number"),
+        (lambda: make_moons(10, noise=10**400), ValueError, "noise is too large for a float"),
+        (lambda: make_moons(10, noise="a"), TypeError, "noise must be a real number, got str"),
+        (lambda: make_moons(10, rng="a"), TypeError, "rng must be a numpy Generator"),
+        (lambda: make_moons(10, rng=-2), ValueError, r"rng \(a seed\) must be at least 0"),
         (lambda: make_blobs(10, n_classes=0), ValueError, "n_classes must be at least 1"),
-        (lambda: make_blobs(10, spread=-1), ValueError, "spread must be 0 or more"),
+        (lambda: make_blobs(10, spread=-1), ValueError, "spread must be a finite number, 0 or"),
+        (lambda: make_blobs(10, spread=None), TypeError, "spread must be a real number"),
+        (lambda: make_blobs(10, rng=1.5), TypeError, "rng must be a numpy Generator"),
     ],
 )
 def test_bad_arguments_are_named(call, error, message):

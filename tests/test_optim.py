@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from autograd import Value
+from autograd.nn import MLP
 from autograd.optim import SGD, minibatches
 
 
@@ -58,8 +59,13 @@ def test_learning_rate_must_be_positive_and_finite(lr):
 
 @pytest.mark.parametrize("lr", ["0.1", None, True])
 def test_learning_rate_must_be_a_number(lr):
-    with pytest.raises(TypeError, match="lr must be a positive number"):
+    with pytest.raises(TypeError, match="lr must be a real number"):
         SGD([Value(0.0)], lr=lr)
+
+
+def test_a_learning_rate_beyond_float_is_named():
+    with pytest.raises(ValueError, match="lr is too large for a float"):
+        SGD([Value(0.0)], lr=10**400)
 
 
 def test_a_bad_learning_rate_is_refused_later_too():
@@ -68,9 +74,22 @@ def test_a_bad_learning_rate_is_refused_later_too():
         optimizer.lr = -1.0
 
 
-@pytest.mark.parametrize("momentum", [1.0, -0.1, 2])
+@pytest.mark.parametrize("momentum", [1.0, -0.1, 2, math.nan])
 def test_momentum_must_be_in_zero_one(momentum):
     with pytest.raises(ValueError, match=r"momentum must be in \[0, 1\)"):
+        SGD([Value(0.0)], lr=0.1, momentum=momentum)
+
+
+@pytest.mark.parametrize(
+    ("momentum", "error", "message"),
+    [
+        ("0.9", TypeError, "momentum must be a real number, got str '0.9'"),
+        (None, TypeError, "momentum must be a real number"),
+        pytest.param(10**400, ValueError, "momentum is too large", id="10**400"),
+    ],
+)
+def test_momentum_must_be_a_number(momentum, error, message):
+    with pytest.raises(error, match=message):
         SGD([Value(0.0)], lr=0.1, momentum=momentum)
 
 
@@ -84,10 +103,24 @@ def test_params_must_be_values_and_not_empty_or_repeated():
         SGD([p, p], lr=0.1)
 
 
+@pytest.mark.parametrize(
+    ("params", "kind"), [(None, "NoneType"), (Value(0.0), "Value"), (MLP(1, [1], rng=0), "MLP")]
+)
+def test_params_must_be_a_list_not_one_value_or_a_model(params, kind):
+    with pytest.raises(TypeError, match=rf"params must be a list of Values .* got {kind}"):
+        SGD(params, lr=0.1)
+
+
 def test_minibatches_cover_every_index_once():
     batches = minibatches(10, 4, rng=0)
     assert [len(batch) for batch in batches] == [4, 4, 2]
     assert sorted(np.concatenate(batches).tolist()) == list(range(10))
+
+
+def test_minibatches_follow_the_generator_they_are_given():
+    order = np.random.default_rng(0).permutation(10)
+    batches = minibatches(10, 5, np.random.default_rng(0))
+    assert [batch.tolist() for batch in batches] == [order[:5].tolist(), order[5:].tolist()]
 
 
 def test_minibatches_are_shuffled_reproducibly():
@@ -108,3 +141,15 @@ def test_minibatches_are_shuffled_reproducibly():
 def test_minibatches_reject_bad_sizes(n_samples, batch_size, error, what):
     with pytest.raises(error, match=what):
         minibatches(n_samples, batch_size)
+
+
+@pytest.mark.parametrize(
+    ("rng", "error", "message"),
+    [
+        ("x", TypeError, "rng must be a numpy Generator, an int seed or None, got str 'x'"),
+        (-1, ValueError, r"rng \(a seed\) must be at least 0"),
+    ],
+)
+def test_minibatches_name_a_bad_rng(rng, error, message):
+    with pytest.raises(error, match=message):
+        minibatches(10, 2, rng)
