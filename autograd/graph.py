@@ -70,7 +70,9 @@ def backward_steps(root: Value) -> Iterator[Value]:
     what every node held before. So calling backward twice adds exactly the same
     amounts twice (as PyTorch does), instead of pushing the first pass's
     gradients of inner nodes through the graph again. On the usual first pass
-    every gradient is already zero and there is nothing to set aside.
+    every gradient is already zero and there is nothing to set aside. The pass
+    runs as the steps are taken: a caller who stops early gets every `.grad`
+    back as it was before the pass.
     """
     gates, leaves = walk(root)
     gates.reverse()
@@ -81,6 +83,7 @@ def backward_steps(root: Value) -> Iterator[Value]:
         for node in nodes:
             node.grad = 0.0
     root.grad = 1.0
+    finished = False
     try:
         for node in gates:
             upstream = node.grad
@@ -88,8 +91,12 @@ def backward_steps(root: Value) -> Iterator[Value]:
             if node._b is not None:
                 node._b.grad += node._db * upstream
             yield node
+        finished = True
     finally:
-        if not first_pass:
+        if not finished:  # stopped midway: undo the partial pass
+            for node, grad in zip(nodes, earlier, strict=True):
+                node.grad = grad
+        elif not first_pass:
             for node, grad in zip(nodes, earlier, strict=True):
                 node.grad += grad
 

@@ -100,14 +100,14 @@ def _is_odd_integer(c: float) -> bool:
 
 
 def _pow(x: float, c: float) -> float:
+    if x < 0.0 and math.isfinite(x) and math.isfinite(c) and not c.is_integer():
+        return NAN  # a negative number to a fractional power has no real value
     try:
         out = x**c
     except OverflowError:  # |x| ** c too large: the sign is the base's for odd c
         return -INF if x < 0.0 and _is_odd_integer(c) else INF
     except ZeroDivisionError:  # 0.0 ** negative: IEEE pow gives ±inf
         return math.copysign(INF, x) if _is_odd_integer(c) else INF
-    if isinstance(out, complex):  # negative base, fractional exponent
-        return NAN
     return out
 
 
@@ -143,18 +143,18 @@ def _tanh_grads(out: float, x: float) -> tuple[float]:
 _ALL_TO_FIRST = (1.0, 0.0)
 _ALL_TO_SECOND = (0.0, 1.0)
 _HALF_EACH = (0.5, 0.5)
-_NAN_NAN = (NAN, NAN)
 
 
 def _max_grads(out: float, a: float, b: float) -> tuple[float, float]:
-    # The larger input takes all of the gradient; a tie splits it evenly.
+    # The larger input takes all of the gradient; a tie splits it evenly. With a
+    # nan there is no larger input: both get all of it, as in PyTorch's maximum.
     if a > b:
         return _ALL_TO_FIRST
     if b > a:
         return _ALL_TO_SECOND
     if a == b:
         return _HALF_EACH
-    return _NAN_NAN
+    return _ONE_ONE
 
 
 _ONE = (1.0,)
@@ -169,43 +169,71 @@ def _log_grads(out: float, x: float) -> tuple[float]:
     return (_reciprocal(x),)
 
 
-def _pow_grads(out: float, x: float, c: float) -> tuple[float, float]:
-    # Only the base is differentiated: the exponent is always a constant.
-    if c == 0.0:
-        return _ZERO_NAN
-    return (c * _pow(x, c - 1.0), NAN)
-
-
 _ZERO_NAN = (0.0, NAN)
+
+
+def _pow_grads(out: float, x: float, c: float) -> tuple[float, float]:
+    # The exponent is always a constant and never differentiated: its entry is nan.
+    if c == 0.0:
+        return _ZERO_NAN  # x ** 0 is 1 everywhere, so its slope is 0 (even at x = 0)
+    return (c * _pow(x, c - 1.0), NAN)
 
 
 GATES: dict[str, Gate] = {}
 
 
 def register_gate(gate: Gate) -> Gate:
-    """Add a gate to the table (or replace one of the same name) and return it.
+    """Add a gate of your own to the table and return it.
 
-    This is how a user adds a gate of their own: the checker, the hypothesis
-    strategies and the renderer find it here. Apply it to Values with
-    `Value.apply(gate, *operands)`.
+    The checker, the hypothesis strategies, the renderer and the command line
+    find it here; apply it to Values with `Value.apply(gate, *operands)`.
+    Registering again under the same name replaces your earlier gate; the
+    built-in gates cannot be replaced (the operators are wired to them), so give
+    a variant its own name.
     """
     if not isinstance(gate, Gate):
         raise TypeError(f"register_gate expects a Gate, got {type(gate).__name__}")
-    if gate.arity not in (1, 2):
-        raise ValueError(f"gate {gate.name!r}: a gate takes one or two operands, not {gate.arity}")
+    _check_fields(gate)
+    if gate.name in _BUILT_IN:
+        raise ValueError(f"{gate.name!r} is a built-in gate; register yours under another name")
     GATES[gate.name] = gate
     return gate
 
 
-ADD = register_gate(Gate("add", "+", 2, _add, _add_grads, accepts_constant=True))
-MUL = register_gate(Gate("mul", "*", 2, _mul, _mul_grads, accepts_constant=True))
-EXP = register_gate(Gate("exp", "exp", 1, _exp, _exp_grads))
-RECIPROCAL = register_gate(Gate("reciprocal", "1/x", 1, _reciprocal, _reciprocal_grads))
-SIGMOID = register_gate(Gate("sigmoid", "σ", 1, _sigmoid, _sigmoid_grads))
-MAX = register_gate(Gate("max", "max", 2, _max, _max_grads, accepts_constant=True))
-RELU = register_gate(Gate("relu", "relu", 1, _relu, _relu_grads))
-TANH = register_gate(Gate("tanh", "tanh", 1, math.tanh, _tanh_grads))
-LOG = register_gate(Gate("log", "log", 1, _log, _log_grads))
-POW = register_gate(
+def _check_fields(gate: Gate) -> None:
+    """Clear errors now rather than a confusing failure at a gate's first use."""
+    for field in ("name", "symbol"):
+        text = getattr(gate, field)
+        if not isinstance(text, str) or not text:
+            raise TypeError(f"a gate's {field} must be a non-empty string, got {text!r}")
+    if isinstance(gate.arity, bool) or gate.arity not in (1, 2):
+        raise ValueError(f"gate {gate.name!r}: a gate takes one or two operands, not {gate.arity}")
+    for field in ("forward", "local_grads"):
+        if not callable(getattr(gate, field)):
+            raise TypeError(f"gate {gate.name!r}: {field} must be a function")
+    if gate.needs_constant and not (gate.accepts_constant and gate.arity == 2):
+        raise ValueError(f"gate {gate.name!r}: needs_constant needs accepts_constant and arity 2")
+
+
+_BUILT_IN: set[str] = set()
+
+
+def _built_in(gate: Gate) -> Gate:
+    _check_fields(gate)
+    GATES[gate.name] = gate
+    _BUILT_IN.add(gate.name)
+    return gate
+
+
+ADD = _built_in(Gate("add", "+", 2, _add, _add_grads, accepts_constant=True))
+MUL = _built_in(Gate("mul", "*", 2, _mul, _mul_grads, accepts_constant=True))
+EXP = _built_in(Gate("exp", "exp", 1, _exp, _exp_grads))
+RECIPROCAL = _built_in(Gate("reciprocal", "1/x", 1, _reciprocal, _reciprocal_grads))
+SIGMOID = _built_in(Gate("sigmoid", "σ", 1, _sigmoid, _sigmoid_grads))
+MAX = _built_in(Gate("max", "max", 2, _max, _max_grads, accepts_constant=True))
+RELU = _built_in(Gate("relu", "relu", 1, _relu, _relu_grads))
+TANH = _built_in(Gate("tanh", "tanh", 1, math.tanh, _tanh_grads))
+LOG = _built_in(Gate("log", "log", 1, _log, _log_grads))
+POW = _built_in(
     Gate("pow", "**", 2, _pow, _pow_grads, accepts_constant=True, needs_constant=True)
 )

@@ -23,13 +23,13 @@ Importing this module needs hypothesis (`pip install gategrad[test]`);
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from .check import one_sided_slopes
 from .ops import GATES, Gate
+from .validate import count, is_real_number
 from .value import Value
 
 try:
@@ -114,12 +114,7 @@ def expressions(
     stays inside its domain and away from kinks, so `gradcheck(f, inputs)` (with
     its default h) passes on every draw unless a gate's table derivative is wrong.
     """
-    for name, number in (("n_inputs", n_inputs), ("max_leaves", max_leaves)):
-        if isinstance(number, bool) or not isinstance(number, int):
-            raise TypeError(f"{name} must be an int, got {type(number).__name__}")
-        if number < 1:
-            raise ValueError(f"{name} must be at least 1, got {number}")
-    return _expressions(n_inputs, max_leaves, _gates(ops))
+    return _expressions(count(n_inputs, "n_inputs"), count(max_leaves, "max_leaves"), _gates(ops))
 
 
 def _gates(names: Iterable[str] | None) -> tuple[Gate, ...]:
@@ -220,4 +215,4 @@ def _smooth_slope(gate: Gate, point: list[float], index: int) -> float | None:
 
 
 def _finite(x: object) -> bool:
-    return isinstance(x, numbers.Real) and math.isfinite(x)
+    return is_real_number(x) and math.isfinite(x)  # type: ignore[arg-type]

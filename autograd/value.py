@@ -54,12 +54,12 @@ class Value:
     """A scalar node of the computational graph."""
 
     __slots__ = (
-        "data", "grad", "label", "_gate", "_a", "_b", "_da", "_db", "_const", "_scope", "_id",
+        "data", "grad", "_label", "_gate", "_a", "_b", "_da", "_db", "_const", "_scope", "_id",
     )  # fmt: skip
 
     data: float
     grad: float
-    label: str | None
+    _label: str | None
     _gate: Gate | None  # the gate that made this Value; None for a leaf
     _a: Value | None  # first operand
     _b: Value | None  # second operand, if it is a Value
@@ -70,11 +70,9 @@ class Value:
     _id: int  # creation number: parents always have smaller ones
 
     def __init__(self, data: Number, label: str | None = None) -> None:
-        if label is not None and not isinstance(label, str):
-            raise TypeError(f"label must be a string, got {type(label).__name__}")
+        self.label = label
         self.data = data if type(data) is float else _to_float(data, "Value data")
         self.grad = 0.0
-        self.label = label
         self._gate = None
         self._a = self._b = None
         self._da = self._db = 0.0
@@ -83,6 +81,17 @@ class Value:
         self._id = _next_id()
 
     # --- what the graph looks like from the outside -------------------------
+
+    @property
+    def label(self) -> str | None:
+        """The name pictures write for this Value (`x`, `q`); None draws its number."""
+        return self._label
+
+    @label.setter
+    def label(self, label: str | None) -> None:
+        if label is not None and not isinstance(label, str):
+            raise TypeError(f"label must be a string or None, got {type(label).__name__}")
+        self._label = label
 
     @property
     def gate(self) -> Gate | None:
@@ -302,7 +311,7 @@ def _output(gate: Gate, a: Value, b: Value | None, const: float | None) -> Value
     out = _new_object(Value)
     out.data = data
     out.grad = 0.0
-    out.label = None
+    out._label = None
     out._gate = gate
     out._a = a
     out._da = da

@@ -6,7 +6,9 @@ import pytest
 
 from autograd import GATES, Gate, Value, register_gate
 from autograd.check import (
+    BYPASS_HINT,
     DISCONNECTED,
+    EDGE,
     KINK,
     OK,
     WRONG,
@@ -19,6 +21,15 @@ from autograd.check import (
 
 def neuron(w0, x0, w1, x1, w2):
     return (w0 * x0 + w1 * x1 + w2).sigmoid()
+
+
+def steep_tanh(factor):
+    """tanh(1e4 x), whose table derivative is `factor` times the true one."""
+    return Gate("steep", "s", 1, lambda x: math.tanh(1e4 * x), lambda _, x: (factor * d_steep(x),))
+
+
+def d_steep(x):
+    return 1e4 / math.cosh(1e4 * x) ** 2
 
 
 # --- numerical_grad -------------------------------------------------------------
@@ -118,11 +129,12 @@ def test_a_correct_registered_gate_passes(gate_table, cube_gate):
     assert gradcheck(lambda x: x.apply(cube), [-1.25]).ok
 
 
-def test_a_builtin_gate_replaced_with_a_wrong_derivative_is_named(gate_table):
+def test_only_the_variant_with_a_wrong_derivative_is_named(gate_table):
+    # Built-in gates cannot be replaced; a variant of tanh under its own name can be wrong.
     tanh = GATES["tanh"]
-    wrong = register_gate(Gate("tanh", "tanh", 1, tanh.forward, lambda out, x: (1 - out,)))
-    report = gradcheck(lambda x: (x * 2).apply(wrong) + x.exp(), [0.3])
-    assert [gate.gate for gate in report.wrong_gates] == ["tanh"]
+    wrong = register_gate(Gate("my_tanh", "tanh", 1, tanh.forward, lambda out, x: (1 - out,)))
+    report = gradcheck(lambda x: (x * 2).apply(wrong) + x.tanh(), [0.3])
+    assert [gate.gate for gate in report.wrong_gates] == ["my_tanh"]
 
 
 def test_assert_gradients_match_raises_with_the_table(gate_table, cube_gate):
@@ -131,6 +143,85 @@ def test_assert_gradients_match_raises_with_the_table(gate_table, cube_gate):
         assert_gradients_match(lambda x: x.apply(cube), [2.0])
     assert str(failure.value) == str(gradcheck(lambda x: x.apply(cube), [2.0]))
     assert "gradcheck FAILED for x" in str(failure.value)
+
+
+def test_a_wrong_gate_is_named_even_where_a_kink_of_another_gate_sits(gate_table, cube_gate):
+    cube = register_gate(cube_gate(lambda x: 2 * x * x))
+    report = gradcheck(lambda x, y: x.apply(cube) + y.relu(), [2.0, 0.0])
+    assert [row.verdict for row in report.inputs] == [WRONG, KINK]
+    assert [gate.gate for gate in report.wrong_gates] == ["cube"]  # relu's kink is not blamed
+
+
+# --- curvature is not a kink ---------------------------------------------------------------
+# tanh(1e4 x) at x = 5e-5 curves so hard that its one-sided slopes over h = 1e-6 differ by
+# about 1%: more than rtol, though the central difference is still good to 1e-5.
+
+
+@pytest.mark.parametrize("factor", [1.004, 1.5])
+def test_a_wrong_derivative_where_f_curves_hard_fails_and_names_the_gate(gate_table, factor):
+    steep = register_gate(steep_tanh(factor))
+    report = gradcheck(lambda x: x.apply(steep), [5e-5])
+    assert not report.ok
+    (row,) = report.failures
+    assert row.verdict == WRONG
+    assert row.analytic == pytest.approx(factor * d_steep(5e-5))
+    assert "a kink:" not in row.hint  # not excused as a kink
+    (suspect,) = report.wrong_gates
+    assert suspect.gate == "steep"
+    assert suspect.numeric == pytest.approx(d_steep(5e-5), rel=1e-4)
+    assert BYPASS_HINT not in str(report)
+
+
+def test_a_right_derivative_where_f_curves_hard_passes(gate_table):
+    steep = register_gate(steep_tanh(1.0))
+    assert gradcheck(lambda x: x.apply(steep), [5e-5]).ok
+
+
+def test_a_large_h_on_a_curve_is_not_a_kink_a_smaller_step_decides():
+    # With h = 1 the central difference of x³ at 1 is (8 - 0) / 2 = 4, not 3; the one-sided
+    # slopes, 1 and 7, close in as the step shrinks: a curve, not a kink.
+    report = gradcheck(lambda x: x**3, [1.0], h=1.0)
+    (row,) = report.inputs
+    assert (row.analytic, row.numeric) == (3.0, 4.0)
+    assert row.verdict == OK
+    assert "central difference is 3," in row.hint
+    assert report.ok
+
+
+def test_a_large_h_does_not_let_a_wrong_gradient_through(gate_table, cube_gate):
+    cube = register_gate(cube_gate(lambda x: 3.5 * x * x))  # 3.5 lies between the slopes 1 and 7
+    report = gradcheck(lambda x: x.apply(cube), [1.0], h=1.0)
+    assert [row.verdict for row in report.failures] == [WRONG]
+    assert [gate.gate for gate in report.wrong_gates] == ["cube"]
+
+
+# --- the edge of a domain --------------------------------------------------------------
+
+
+def test_an_input_within_h_of_a_domain_edge_is_unchecked_not_wrong():
+    report = gradcheck(lambda x: x.log(), [1e-7])  # x - h < 0, where log is nan
+    (row,) = report.inputs
+    assert row.verdict == EDGE
+    assert row.analytic == 1e7
+    assert math.isnan(row.numeric)
+    assert report.failures == () and report.unchecked == (row,)
+    assert not report.ok  # nothing vouched for this gradient
+    text = str(report)
+    assert text.splitlines()[0] == "gradcheck could not check x"
+    assert "smaller h" in text
+    assert BYPASS_HINT not in text
+
+
+def test_a_smaller_h_checks_the_input_near_the_edge():
+    report = gradcheck(lambda x: x.log(), [1e-7], h=1e-10)
+    assert report.ok
+    assert report.inputs[0].numeric == pytest.approx(1e7, rel=1e-4)
+
+
+def test_a_wrong_and_an_unchecked_input_are_both_in_the_title():
+    report = gradcheck(lambda x, y: Value(x.data**2) + y.log(), [2.0, 1e-7])
+    assert [row.verdict for row in report.inputs] == [DISCONNECTED, EDGE]
+    assert str(report).splitlines()[0] == "gradcheck FAILED for x; could not check y"
 
 
 # --- kinks ----------------------------------------------------------------------------
@@ -145,11 +236,22 @@ def test_relu_at_zero_is_a_kink_not_a_wrong_gradient():
     assert "kink" in row.hint
 
 
-def test_near_a_max_tie_both_inputs_are_kinks():
-    report = gradcheck(lambda a, b: a.max(b), [1.0 + 3e-7, 1.0])
+def test_next_to_a_max_tie_both_inputs_are_kinks():
+    # The tie is 1e-7 away: within h = 1e-6 and too close for a smaller step to get clear of.
+    report = gradcheck(lambda a, b: a.max(b), [1.0 + 1e-7, 1.0])
     assert [row.verdict for row in report.inputs] == [KINK, KINK]
     assert [row.analytic for row in report.inputs] == [1.0, 0.0]
     assert report.ok
+
+
+def test_a_max_tie_further_inside_h_is_checked_at_a_smaller_step():
+    # The tie is 3e-7 away: the central difference over h straddles it (0.65, not 1),
+    # but at h/4 both slopes of a are 1 and both of b are 0, as the analytic values say.
+    report = gradcheck(lambda a, b: a.max(b), [1.0 + 3e-7, 1.0])
+    assert [row.verdict for row in report.inputs] == [OK, OK]
+    assert [row.numeric for row in report.inputs] == pytest.approx([0.65, 0.35])
+    assert "central difference is 1," in report.inputs[0].hint
+    assert "central difference is 0," in report.inputs[1].hint
 
 
 def test_a_kink_with_an_impossible_derivative_is_wrong(gate_table):
@@ -170,13 +272,14 @@ def test_a_kink_with_an_impossible_derivative_is_wrong(gate_table):
         (3, [1.0], {}, TypeError, "f must be a function"),
         (neuron, 1.0, {}, TypeError, "inputs must be a sequence"),
         (neuron, "12", {}, TypeError, "inputs must be a sequence"),
-        (lambda x: x, ["a"], {}, TypeError, "inputs[0] must be a real number"),
+        (lambda x: x, ["a"], {}, TypeError, "inputs[0] must be a real number, got str 'a'"),
+        (lambda x: x, [10**400], {}, ValueError, "inputs[0] is too large for a float"),
         (lambda x: x, [True], {}, TypeError, "inputs[0] must be a real number"),
         (lambda x: x, [], {}, ValueError, "inputs is empty"),
         (lambda x: x, [math.nan], {}, ValueError, "inputs[0] is nan"),
         (lambda x: x, [1.0], {"h": 0.0}, ValueError, "h must be a finite number > 0"),
         (lambda x: x, [1.0], {"h": -1e-6}, ValueError, "h must be a finite number > 0"),
-        (lambda x: x, [1.0], {"h": "small"}, TypeError, "h must be a number"),
+        (lambda x: x, [1.0], {"h": "small"}, TypeError, "h must be a real number, got str"),
         (lambda x: x, [1.0], {"atol": -1.0}, ValueError, "atol must be a finite number >= 0"),
         (lambda x: x, [1.0], {"rtol": math.inf}, ValueError, "rtol must be a finite number >= 0"),
         (lambda x: x.data * 2, [1.0], {}, TypeError, "got float 2.0"),

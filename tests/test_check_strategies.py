@@ -115,7 +115,8 @@ def test_expression_spells_itself_out_and_checks_its_arity():
         ({"ops": "exp"}, TypeError, "list of gate names"),
         ({"ops": []}, ValueError, "ops is empty"),
         ({"n_inputs": 0}, ValueError, "n_inputs must be at least 1"),
-        ({"max_leaves": True}, TypeError, "max_leaves must be an int"),
+        ({"max_leaves": True}, TypeError, "max_leaves must be a whole number, got bool"),
+        ({"n_inputs": 2.0}, TypeError, "n_inputs must be a whole number, got float"),
     ],
 )
 def test_bad_strategy_arguments_get_clear_errors(arguments, error, words):

@@ -108,6 +108,18 @@ def test_backward_steps_visit_gates_root_first_with_their_gradient_final():
     assert seen[1][1:] == (-4.0, [-4.0, -4.0])  # after the + gate: x and y
 
 
+@pytest.mark.parametrize("passes_before", [0, 1])
+def test_stopping_the_steps_midway_leaves_every_grad_as_it_was(passes_before):
+    x, y, z, q, f = build_fxyz()
+    for _ in range(passes_before):
+        f.backward()
+    before = [n.grad for n in (x, y, z, q, f)]
+    steps = backward_steps(f)
+    next(steps)  # the * gate is done, the + gate is not
+    steps.close()
+    assert [n.grad for n in (x, y, z, q, f)] == before
+
+
 def test_a_user_gate_from_the_table_is_differentiated(gate_table, cube_gate):
     register_gate(cube_gate(lambda x: 3 * x * x))
     x = Value(2.0)
@@ -120,6 +132,27 @@ def test_a_gate_takes_one_or_two_operands(gate_table):
     with pytest.raises(ValueError, match="one or two operands"):
         register_gate(Gate("sum3", "Σ", 3, lambda a, b, c: a + b + c, lambda o, a, b, c: (1, 1, 1)))
     assert "sum3" not in GATES
+
+
+def identity_grads(out, x):
+    return (1.0,)
+
+
+@pytest.mark.parametrize(
+    "gate, error, message",
+    [
+        (Gate("", "i", 1, float, identity_grads), TypeError, "name"),
+        (Gate("ident", None, 1, float, identity_grads), TypeError, "symbol"),
+        (Gate("ident", "i", 1, float, 3.0), TypeError, "local_grads must be a function"),
+        (Gate("ident", "i", 1, "f", identity_grads), TypeError, "forward must be a function"),
+        (Gate("ident", "i", 1, float, identity_grads, needs_constant=True), ValueError, "needs"),
+        (Gate("tanh", "tanh", 1, float, identity_grads), ValueError, "built-in"),
+    ],
+)
+def test_register_gate_checks_the_gate_before_it_is_used(gate_table, gate, error, message):
+    with pytest.raises(error, match=message):
+        register_gate(gate)
+    assert GATES["tanh"].forward is math.tanh
 
 
 def test_apply_checks_its_operands():

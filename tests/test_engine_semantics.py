@@ -60,9 +60,16 @@ def test_an_integer_too_large_for_a_float_is_a_value_error():
         Value(10**400)
 
 
-def test_a_label_must_be_a_string():
+def test_a_label_must_be_a_string_also_when_set_later():
     with pytest.raises(TypeError, match="label"):
         Value(1.0, label=3)
+    v = Value(1.0)
+    with pytest.raises(TypeError, match="label"):
+        v.label = 5
+    v.label = "q"
+    assert v.label == "q"
+    v.label = None
+    assert v.label is None
 
 
 # --- numbers as constants ---------------------------------------------------
@@ -219,11 +226,11 @@ def test_a_max_tie_splits_the_gradient_in_half():
     assert max_grads(1.5, 1.5) == (1.5, 0.5, 0.5)
 
 
-def test_max_with_nan_is_nan():
-    out, *_ = max_grads(nan, 1.0)
-    assert math.isnan(out)
-    out, *_ = max_grads(1.0, nan)
-    assert math.isnan(out)
+def test_max_with_nan_is_nan_and_both_inputs_get_the_gradient_as_in_pytorch():
+    out, da, db = max_grads(nan, 1.0)
+    assert math.isnan(out) and (da, db) == (1.0, 1.0)
+    out, da, db = max_grads(1.0, nan)
+    assert math.isnan(out) and (da, db) == (1.0, 1.0)
 
 
 def test_max_with_a_number_folds_it():
@@ -274,10 +281,17 @@ def test_pow_edges(x, c, value, grad):
     assert same(out, value) and same(dx, grad)
 
 
-def test_negative_base_with_a_fractional_power_is_nan_never_complex():
-    out, dx = grad_of(lambda v: v**0.5, -4.0)
+@pytest.mark.parametrize("x, c", [(-4.0, 0.5), (-1e200, 2.5), (-1e-200, -2.5), (-8.0, 1 / 3)])
+def test_negative_base_with_a_fractional_power_is_nan_never_complex_or_inf(x, c):
+    out, dx = grad_of(lambda v: v**c, x)
     assert math.isnan(out) and math.isnan(dx)
     assert type(out) is float
+
+
+def test_pow_with_infinities_follows_ieee():
+    assert grad_of(lambda v: v**0.5, -inf)[0] == inf  # IEEE pow(-inf, 0.5) = +inf
+    assert grad_of(lambda v: v**inf, -2.0)[0] == inf
+    assert grad_of(lambda v: v**inf, -0.5)[0] == 0.0
 
 
 def test_pow_with_a_modulus_is_a_type_error():
