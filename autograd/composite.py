@@ -6,6 +6,10 @@
 Every Value created inside the block is tagged with the same `Composite`; the
 renderer draws a labelled box around them or one gate in their place. Blocks may
 nest; each entry makes a new Composite, so two neurons are two groups.
+
+The open block is one process-wide setting, read for every new Value (a context
+variable would cost every gate a lookup): build a graph from one thread at a
+time, and do not pause a generator inside a block while building elsewhere.
 """
 
 from __future__ import annotations

@@ -38,7 +38,12 @@ def _to_float(x: object, what: str) -> float:
 
 
 def _as_constant(x: object) -> float | None:
-    """A plain real number as the float a gate keeps; None for anything else (bools too)."""
+    """A plain real number as the float a gate keeps; None for anything else (bools too).
+
+    The operators below test `type(other) is float` themselves before calling this:
+    a float is by far the most common constant, and skipping the call is a
+    measurable share of an operator's time.
+    """
     if type(x) is float:
         return x
     if is_real_number(x):
