@@ -153,8 +153,12 @@ def test_frames_and_gif_show_the_backward_pass(capsys, in_empty_folder):
         (["x", "x=1", "-o", "picture"], "-o picture: cannot tell the format"),
         (["x", "x=1", "-o", "f.png", "--gif", "f.png"], "--gif f.png: the file name must end in"),
         (["x", "x=1", "-o", "nowhere/f.png"], "-o nowhere/f.png: the folder 'nowhere'"),
-        (["x", "x=1", "-o", "f.png", "--gif", "no/f.gif"], "--gif no/f.gif: the folder no"),
-        (["x", "x=1", "-o", "f.png", "--frames", "no/steps"], "--frames no/steps: the folder no"),
+        (["x", "x=1", "-o", "f.png", "--gif", "no/f.gif"], "--gif no/f.gif: the folder 'no' does"),
+        (["x", "x=1", "-o", "f.png", "--frames", "no/steps"], "--frames no/steps: the folder 'no'"),
+        # two outputs on one path: the second would overwrite the first, or fail on it
+        (["x", "x=1", "-o", "f.dot", "--frames", "f.dot"], "--frames f.dot: -o writes there too"),
+        (["x", "x=1", "-o", "f.dot", "--frames", "f.gif", "--gif", "f.gif"], "--gif f.gif: --fr"),
+        (["x", "x=1", "-o", "step_01.png", "--frames", "."], "-o step_01.png: --frames . writes"),
     ],
 )
 def test_bad_input_is_one_line_status_2_and_no_file(capsys, argv, message):
@@ -172,6 +176,50 @@ def test_a_gif_without_pillow_is_refused_before_anything_is_written(capsys, monk
     monkeypatch.setitem(sys.modules, "PIL", None)  # as if Pillow were not installed
     err = refused(capsys, [*SLIDE, "-o", "fxyz.png", "--gif", "fxyz.gif"])
     assert "pip install gategrad[anim]" in err
+
+
+def test_one_path_spelled_two_ways_is_still_one_path(capsys, in_empty_folder):
+    err = refused(capsys, ["x", "x=1", "-o", "f.dot", "--gif", str(in_empty_folder / "f.gif"),
+                           "--frames", "f.gif"])  # fmt: skip
+    assert "--gif" in err and "--frames writes there too" in err
+
+
+def test_an_output_that_is_a_folder_is_refused(capsys, in_empty_folder):
+    (in_empty_folder / "f.png").mkdir()
+    status = main(["x", "x=1", "-o", "f.png"])
+    assert status == 2
+    assert "-o f.png: is a folder" in capsys.readouterr().err
+    assert [p.name for p in in_empty_folder.iterdir()] == ["f.png"]
+
+
+def test_frames_next_to_other_outputs_in_one_folder_are_fine(in_empty_folder):
+    assert main(["x*2", "x=1", "-o", "steps_f.dot", "--frames", ".", "--gif", "step.gif"]) == 0
+    names = sorted(p.name for p in in_empty_folder.iterdir())
+    assert names == ["step.gif", "step_00.png", "step_01.png", "step_02.png", "steps_f.dot"]
+
+
+def test_each_frame_is_drawn_once_for_both_the_folder_and_the_gif(monkeypatch, in_empty_folder):
+    calls = []
+
+    def counting_run(command, **kwargs):
+        calls.append(command)
+        return subprocess_run(command, **kwargs)
+
+    subprocess_run = subprocess.run
+    monkeypatch.setattr(subprocess, "run", counting_run)
+    assert main([*SLIDE, "-o", "fxyz.dot", "--frames", "steps", "--gif", "fxyz.gif"]) == 0
+    frames = len(list((in_empty_folder / "steps").iterdir()))
+    assert frames == 4  # forward, two gates, the finished slide
+    assert len(calls) == frames  # one Graphviz run per frame; the .dot needs none
+
+
+def test_a_bug_in_the_library_is_not_reported_as_a_usage_error(monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("an internal mistake")
+
+    monkeypatch.setattr(viz, "render", broken)
+    with pytest.raises(ValueError, match="an internal mistake"):
+        main([*SLIDE, "-o", "fxyz.png"])
 
 
 def test_frames_into_an_existing_file_is_refused(capsys, in_empty_folder):

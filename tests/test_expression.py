@@ -286,6 +286,18 @@ def test_depth_is_limited():
         build("-" + deepest, {"x": 2})
 
 
+def test_a_chain_of_operators_is_one_level_however_long():
+    terms = 3 * MAX_DEPTH  # x+x+...: Python nests it 300 deep, to the left
+    f = build("+".join(["x"] * terms), {"x": 0.5})
+    assert f.data == terms * 0.5
+    f.backward()
+    (x,) = [node for node in topological_order(f) if node.label == "x"]
+    assert x.grad == terms  # each + hands x a 1
+    assert build("x - x * 2 / 4 + x ** 2", {"x": 2.0}).data == 2.0 - 1.0 + 4.0  # left to right
+    with pytest.raises(ExpressionError, match=f"nested deeper than {MAX_DEPTH} levels"):
+        build("x * (" * MAX_DEPTH + "x" + ")" * MAX_DEPTH, {"x": 1.0})  # parentheses do nest
+
+
 def test_a_parser_that_runs_out_of_stack_gives_the_depth_error():
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(len(traceback.extract_stack()) + 100)  # too little for 900 levels

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import warnings
+from fractions import Fraction
 
 import graphviz
 import pytest
@@ -460,6 +461,8 @@ def test_draw_returns_a_digraph_that_jupyter_can_show() -> None:
         ({"groups": "boxes"}, ValueError),
         ({"rankdir": "XY"}, ValueError),
         ({"theme": "dark"}, TypeError),
+        ({"fold_constants": "no"}, TypeError),  # a non-empty string is truthy: not a yes
+        ({"fold_constants": 0}, TypeError),
     ],
 )
 def test_bad_options_are_refused(options, error) -> None:
@@ -496,6 +499,42 @@ def test_theme_colours_are_used() -> None:
     for w in wires(g):
         assert w.label.value_color == "#0000ff"
         assert w.label.grad_color == "#ff00ff"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error", "message"),
+    [
+        ("value_color", 'red" x="1', ValueError, "value_color must be"),  # an attribute injected
+        ("grad_color", "#12345", ValueError, "grad_color must be"),
+        ("background", "", ValueError, "background must be"),
+        ("active_fill", "<B>", ValueError, "active_fill must be"),
+        ("wire_color", 0xFF0000, TypeError, "wire_color must be a colour string, got int"),
+        ("fontname", 'Helvetica"', ValueError, "fontname must be"),
+        ("fontname", "Arial><B", ValueError, "fontname must be"),
+        ("fontname", None, TypeError, "fontname must be a string"),
+        ("number_size", "big", TypeError, "number_size must be a real number, got str 'big'"),
+        ("gate_size", 0, ValueError, "gate_size must be a positive number"),
+        ("penwidth", float("nan"), ValueError, "penwidth must be a positive number"),
+        ("ranksep", -0.1, ValueError, "ranksep must be a positive number"),
+        ("dpi", 0, ValueError, "dpi must be at least 1"),
+        ("dpi", 144.5, TypeError, "dpi must be a whole number"),
+        ("wire_min_width", True, TypeError, "wire_min_width must be a whole number"),
+    ],
+)
+def test_a_theme_refuses_bad_fields_by_name(field, value, error, message) -> None:
+    with pytest.raises(error, match=re.escape(message)):
+        viz.DEFAULT.replace(**{field: value})
+
+
+def test_a_theme_takes_colour_names_hex_forms_and_any_real_size() -> None:
+    theme = viz.Theme(value_color="gray50", grad_color="#f00", note_color="#11223344",
+                      number_size=10, gate_size=Fraction(29, 2))  # fmt: skip
+    assert (theme.number_size, theme.gate_size) == (10.0, 14.5)
+    assert type(theme.number_size) is float and type(theme.gate_size) is float
+    f = fxyz()
+    f.backward()
+    source = viz.draw(f, theme=theme).source
+    assert 'COLOR="gray50" POINT-SIZE="10"' in source
 
 
 def chain(n: int) -> Value:

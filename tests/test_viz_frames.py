@@ -87,8 +87,17 @@ def test_fxyz_frames_step_by_step() -> None:
     assert shown(frames[2]) == {"x": "-4.00", "y": "-4.00", "z": "3.00", "q": "-4.00", "f": "1.00"}
     assert "∂f/∂x = ∂f/∂q · ∂q/∂x = -4.00 · 1.00 = -4.00" in caption(frames[2])
     assert "∂f/∂y = ∂f/∂q · ∂q/∂y = -4.00 · 1.00 = -4.00" in caption(frames[2])
-    assert "∂f/∂z = ∂f/∂f · ∂f/∂z = 1.00 · 3.00 = 3.00" in caption(frames[1])
     assert shown(frames[3]) == shown(frames[2])
+
+
+def test_the_root_step_says_its_upstream_is_one_instead_of_going_round_in_a_circle() -> None:
+    f = fxyz()
+    f.label = "f"
+    root_step = caption(parse(viz.frames(f)[1].source))
+    assert "start: ∂f/∂f = 1" in root_step
+    assert "∂f/∂z = 1 · 3.00 = 3.00" in root_step  # q = 3 is the local gradient of q*z
+    assert "∂f/∂q = 1 · -4.00 = -4.00" in root_step
+    assert "∂f/∂f · ∂f/∂z" not in root_step  # ∂f/∂z explained by ∂f/∂z explains nothing
 
 
 def test_blank_gradients_hold_their_place_invisibly() -> None:
@@ -152,6 +161,47 @@ def test_fanout_trunk_shows_the_running_sum_and_branches_their_share() -> None:
     assert "∂f/∂y = ∂f/∂p · ∂p/∂y = 1.00 · 3.00 = 3.00" in caption(frames[2])
 
 
+def test_the_running_total_of_an_operand_used_twice_by_one_gate() -> None:
+    a = Value(3.0, "a")
+    q = a * a
+    q.label = "q"
+    c = a + q  # ∂c/∂a = 1 + 2a = 7: 1 from the + gate, then 3 and 3 from the * gate
+    c.label = "c"
+    text = caption(parse(viz.frames(c)[2].source))
+    first = "∂c/∂a += ∂c/∂q · ∂q/∂a = 1.00 · 3.00 = 3.00   (a total so far: 4.00)"
+    second = "∂c/∂a += ∂c/∂q · ∂q/∂a = 1.00 · 3.00 = 3.00   (a total so far: 7.00)"
+    assert first in text and second in text
+    assert text.index(first) < text.index(second)
+
+
+def test_a_square_at_the_root_counts_its_two_shares_one_after_the_other() -> None:
+    a = Value(3.0, "a")
+    f = a * a  # ∂f/∂a = 2a = 6, added as 3 + 3
+    text = caption(parse(viz.frames(f)[1].source))
+    assert "∂f/∂a += 1 · 3.00 = 3.00   (a total so far: 3.00)" in text
+    assert "∂f/∂a += 1 · 3.00 = 3.00   (a total so far: 6.00)" in text
+
+
+def test_small_numbers_keep_their_digits_so_the_arithmetic_reads_true() -> None:
+    x, y = Value(2.0, "x"), Value(3.0, "y")
+    q = x * y
+    q.label = "q"
+    f = q * 0.0049  # ∂f/∂q = 0.0049, which two decimals would print as 0.00
+    text = caption(parse(viz.frames(f)[2].source))
+    assert "∂f/∂y = ∂f/∂q · ∂q/∂y = 0.0049 · 2.00 = 0.0098" in text  # not 0.00 · 2.00 = 0.01
+    assert "∂f/∂x = ∂f/∂q · ∂q/∂x = 0.0049 · 3.00 = 0.015" in text  # 0.0147
+
+
+def test_a_caption_gets_more_digits_when_rounding_would_make_it_false() -> None:
+    a, b = Value(2.0, "a"), Value(99.5, "b")
+    q = a * b
+    q.label = "q"
+    f = q * 0.125  # ∂f/∂a = 0.125 · 99.5 = 12.4375; "0.12 · 99.50 = 12.44" would be false
+    text = caption(parse(viz.frames(f)[2].source))
+    assert "∂f/∂a = ∂f/∂q · ∂q/∂a = 0.125 · 99.500 = 12.438" in text
+    assert "∂f/∂b = ∂f/∂q · ∂q/∂b = 0.12 · 2.00 = 0.25" in text  # true to the last digit
+
+
 def test_last_frame_is_draw_after_backward() -> None:
     for build in (fxyz, named_sigmoid, fanout):
         f = build()
@@ -212,7 +262,7 @@ def test_too_many_steps_is_refused() -> None:
     v = Value(1.0, "x")
     for _ in range(viz.steps.MAX_STEPS + 1):
         v = v * 1.0
-    with pytest.raises(ValueError, match="backward steps"):
+    with pytest.raises(viz.GraphTooLargeError, match="backward steps"):
         viz.frames(v)
 
 
@@ -223,6 +273,10 @@ def test_frames_validate_their_options() -> None:
         viz.frames(fxyz(), show_grad=True)  # type: ignore[call-arg]
     with pytest.raises(TypeError):
         viz.frames(2.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="fold_constants must be True or False, got str 'no'"):
+        viz.frames(fxyz(), fold_constants="no")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"theme must be a viz\.Theme"):
+        viz.frames(fxyz(), theme="dark")  # type: ignore[arg-type]
 
 
 def test_frames_are_deterministic() -> None:
@@ -283,11 +337,44 @@ def test_save_frames_works_without_pillow(tmp_path: Path, monkeypatch) -> None:
     assert len(paths) == 4
 
 
-@pytest.mark.parametrize("seconds", [0, -1, float("nan"), float("inf"), "1", True])
-def test_save_gif_rejects_bad_timing(tmp_path: Path, seconds) -> None:
+@pytest.mark.parametrize(
+    ("seconds", "error"),
+    [(0, ValueError), (-1, ValueError), (float("nan"), ValueError), (float("inf"), ValueError),
+     ("1", TypeError), (True, TypeError)],
+)  # fmt: skip
+def test_save_gif_rejects_bad_timing(tmp_path: Path, seconds, error) -> None:
     pytest.importorskip("PIL")
-    with pytest.raises(ValueError, match="seconds_per_frame"):
+    with pytest.raises(error, match="seconds_per_frame"):
         viz.save_gif(fxyz(), tmp_path / "f.gif", seconds_per_frame=seconds)
+
+
+@pytest.mark.parametrize("name", ["f.png", "f", "f.gif.png"])
+def test_save_gif_needs_the_gif_suffix(tmp_path: Path, name: str) -> None:
+    pytest.importorskip("PIL")
+    with pytest.raises(ValueError, match=r"must end in \.gif"):
+        viz.save_gif(fxyz(), tmp_path / name)
+    assert list(tmp_path.iterdir()) == []
+
+
+@needs_dot
+def test_each_frame_is_drawn_by_graphviz_once_for_both_folder_and_gif(tmp_path, monkeypatch):
+    pytest.importorskip("PIL")
+    calls = []
+
+    def counting_pipe(graph, fmt, **kwargs):
+        calls.append(fmt)
+        return viz.api.pipe(graph, fmt, **kwargs)
+
+    monkeypatch.setattr(viz.steps, "pipe", counting_pipe)
+    pictures = viz.steps.png_frames(fxyz())
+    assert len(calls) == len(pictures) == 4
+    steps = viz.steps.write_frames(pictures, tmp_path / "steps")
+    gif = viz.steps.write_gif(pictures, tmp_path / "f.gif")
+    assert len(calls) == 4  # writing draws nothing again
+    assert [p.read_bytes() for p in steps] == pictures
+    PIL = pytest.importorskip("PIL.Image")
+    with PIL.open(gif) as movie:
+        assert movie.n_frames == 4
 
 
 def test_save_gif_needs_an_existing_folder(tmp_path: Path) -> None:

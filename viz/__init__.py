@@ -9,7 +9,7 @@ Example::
 """
 
 from .api import GraphvizNotFoundError, draw, render
-from .scene import GraphTooLargeError, GraphTooLargeWarning
+from .scene import GraphTooLargeError, GraphTooLargeWarning, OptionError
 from .steps import frames, save_frames, save_gif
 from .theme import DEFAULT, Theme, format_number
 
@@ -18,6 +18,7 @@ __all__ = [
     "GraphTooLargeError",
     "GraphTooLargeWarning",
     "GraphvizNotFoundError",
+    "OptionError",
     "Theme",
     "draw",
     "format_number",

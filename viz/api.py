@@ -12,8 +12,8 @@ import graphviz
 from autograd import Value, topological_order
 
 from .dot import to_digraph
-from .scene import build_scene, current_state, root_name
-from .theme import DEFAULT, Theme
+from .scene import OptionError, build_scene, current_state, root_name
+from .theme import Theme, chosen
 
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf", ".dot": None, ".gv": None}
 DOT_TIMEOUT = 120  # seconds; a graph under the size limit lays out in a few
@@ -58,7 +58,7 @@ def draw(
     elif isinstance(show_grad, bool):
         show = show_grad
     else:
-        raise ValueError(f"show_grad must be True, False or 'auto', got {show_grad!r}")
+        raise OptionError(f"show_grad must be True, False or 'auto', got {show_grad!r}")
     note = None
     if show_grad == "auto" and not show:
         note = f"gradients not computed yet: call {root_name(root)}.backward()"
@@ -85,9 +85,8 @@ def render(root: Value, path: str | os.PathLike[str], **options: object) -> Path
     path = Path(path)
     fmt = output_format(path)
     graph = draw(root, **options)  # type: ignore[arg-type]
-    theme = options.get("theme") or DEFAULT
-    assert isinstance(theme, Theme)
-    data = graph.source.encode() if fmt is None else pipe(graph, fmt, dpi=theme.dpi)
+    dpi = chosen(options.get("theme")).dpi
+    data = graph.source.encode() if fmt is None else pipe(graph, fmt, dpi=dpi)
     path.write_bytes(data)
     return path
 
@@ -99,10 +98,17 @@ def output_format(path: Path) -> str | None:
         raise ValueError(
             f"cannot tell the format of {str(path)!r}: use one of {', '.join(FORMATS)}"
         )
-    parent = path.parent
-    if not parent.is_dir():
-        raise FileNotFoundError(f"the folder {str(parent)!r} does not exist")
+    check_folder(path)
     return FORMATS[suffix]
+
+
+def check_folder(path: Path) -> None:
+    """A FileNotFoundError unless the folder that is to hold `path` exists.
+
+    Checked before any drawing, so a typo in a folder name costs no Graphviz run.
+    """
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"the folder {str(path.parent)!r} does not exist")
 
 
 def dot_executable() -> str:

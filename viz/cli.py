@@ -9,15 +9,15 @@ leaves no half-made pictures behind. The expression is read by
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import viz
-from viz.api import FORMATS, output_format
-from viz.expression import MAX_DEPTH, MAX_LENGTH, build, functions
-from viz.steps import ANIM_HINT
+from viz.api import FORMATS, check_folder, output_format
+from viz.expression import MAX_DEPTH, MAX_LENGTH, ExpressionError, build, functions
+from viz.scene import GraphTooLargeError, OptionError
+from viz.steps import check_gif, png_frames, write_frames, write_gif
 
 PROGRAM = "gategrad"
 USAGE_ERROR = 2  # argparse's exit status for bad input; we keep it for every bad input
@@ -34,7 +34,8 @@ the expression: numbers, variables, + - * / ** (the exponent a number),
 unary - and +, parentheses, and these gates, called by name:
   {{gates}}
 1/e is drawn as the 1/x gate alone. At most {MAX_LENGTH} characters and {MAX_DEPTH} levels
-of nesting. Every NAME=VALUE must be used; VALUE is a decimal number (nan, inf too).
+of nesting (a chain like a+b+c+d is one level). Every NAME=VALUE must be used; VALUE is a
+decimal number (nan, inf too).
 """
 
 
@@ -104,19 +105,45 @@ def parse_values(assignments: Sequence[str]) -> dict[str, float]:
 
 def check_outputs(args: argparse.Namespace) -> None:
     """Refuse, before anything is drawn, output paths that could not be written."""
+    _library_check("-o", args.output, output_format)  # the renderer's own: suffix and folder
+    if args.gif is not None:
+        _library_check("--gif", args.gif, check_gif)  # Pillow, suffix and folder
+    if args.frames is not None:
+        _library_check("--frames", args.frames, check_folder)
+        if args.frames.exists() and not args.frames.is_dir():
+            raise CommandLineError(f"--frames {args.frames}: exists and is not a folder")
+    for option, path in (("-o", args.output), ("--gif", args.gif)):
+        if path is not None and path.is_dir():
+            raise CommandLineError(f"{option} {path}: is a folder; name a file")
+    check_distinct(args)
+
+
+def _library_check(option: str, path: Path, check: Callable[[Path], object]) -> None:
+    """Run the library's check of an output path; what it refuses becomes a usage error."""
     try:
-        output_format(args.output)  # the renderer's own check: suffix and folder
-    except (ValueError, FileNotFoundError) as error:
-        raise CommandLineError(f"-o {args.output}: {error}") from None
-    if args.gif is not None and args.gif.suffix.lower() != ".gif":
-        raise CommandLineError(f"--gif {args.gif}: the file name must end in .gif")
-    if args.gif is not None and importlib.util.find_spec("PIL") is None:
-        raise CommandLineError(f"--gif: {ANIM_HINT}")
-    if args.frames is not None and args.frames.exists() and not args.frames.is_dir():
-        raise CommandLineError(f"--frames {args.frames}: exists and is not a folder")
-    for option, path in (("--frames", args.frames), ("--gif", args.gif)):
-        if path is not None and not path.absolute().parent.is_dir():
-            raise CommandLineError(f"{option} {path}: the folder {path.parent} does not exist")
+        check(path)
+    except (ImportError, ValueError, FileNotFoundError) as error:
+        raise CommandLineError(f"{option} {path}: {error}") from None
+
+
+def check_distinct(args: argparse.Namespace) -> None:
+    """Refuse two outputs on one path: the second would overwrite the first, or fail on it."""
+    given = [
+        (option, path)
+        for option, path in (("-o", args.output), ("--frames", args.frames), ("--gif", args.gif))
+        if path is not None
+    ]
+    for k, (option, path) in enumerate(given):
+        for other, other_path in given[:k]:
+            if path.resolve() == other_path.resolve():
+                raise CommandLineError(
+                    f"{option} {path}: {other} writes there too; give each output its own name"
+                )
+        in_frames = args.frames is not None and path.parent.resolve() == args.frames.resolve()
+        if in_frames and path.match("step_*.png"):  # a name one of the frames gets
+            raise CommandLineError(
+                f"{option} {path}: --frames {args.frames} writes its step_*.png files there"
+            )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -129,7 +156,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         written = run(build_parser().parse_intermixed_args(argv))
     except SystemExit as done:  # --help printed its text
         return int(done.code or 0)
-    except ValueError as problem:  # ours, the expression's, or the renderer's (e.g. precision)
+    except (CommandLineError, ExpressionError, OptionError, GraphTooLargeError) as problem:
+        # what the user typed cannot work; any other error is a bug and shows its traceback
         print(f"{PROGRAM}: error: {problem}", file=sys.stderr)
         return USAGE_ERROR
     except (RuntimeError, OSError) as failure:
@@ -146,12 +174,13 @@ def run(args: argparse.Namespace) -> list[str]:
     root = build(args.expression, parse_values(args.assignments))
     root.backward()
     drawing = {"precision": args.precision, "fold_constants": not args.no_fold}
+    pictures: list[bytes] = []
     if args.frames is not None or args.gif is not None:
-        viz.frames(root, **drawing)  # refuses a graph with too many steps before any file exists
+        pictures = png_frames(root, **drawing)  # drawn once, and before any file is written
     written = [str(viz.render(root, args.output, **drawing))]
     if args.frames is not None:
-        steps = viz.save_frames(root, args.frames, **drawing)
+        steps = write_frames(pictures, args.frames)
         written.append(f"{len(steps)} frames into {args.frames}")
     if args.gif is not None:
-        written.append(str(viz.save_gif(root, args.gif, **drawing)))
+        written.append(str(write_gif(pictures, args.gif)))
     return written

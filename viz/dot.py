@@ -12,6 +12,8 @@ the end, so the picture reads `x ──> (+) ──> f` with no gaps.
 Every piece of text (names, symbols, composite names, captions) goes through
 `escape`, which turns it into character references, and every label is an
 HTML-like label built here: a name such as `<x>]; injected [shape=box` stays text.
+Theme values (colours, font names, sizes) are not text: `Theme` accepts only
+plain forms of them when it is made, so they are written as they are.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections import defaultdict
 import graphviz
 
 from .scene import Node, Scene, Wire
-from .theme import DEFAULT, Theme, format_number
+from .theme import Theme, chosen, format_number
 
 # How to write each character that means something to DOT or to HTML-like labels.
 _ENTITIES = {
@@ -260,9 +262,5 @@ class _Drawer:
 
 
 def to_digraph(scene: Scene, theme: Theme | None = None) -> graphviz.Digraph:
-    """The Graphviz graph of a scene, in the slide look of `theme`."""
-    if theme is None:
-        theme = DEFAULT
-    if not isinstance(theme, Theme):
-        raise TypeError(f"theme must be a viz.Theme, got {type(theme).__name__}")
-    return _Drawer(scene, theme).digraph()
+    """The Graphviz graph of a scene, in the slide look of `theme` (default: DEFAULT)."""
+    return _Drawer(scene, chosen(theme)).digraph()

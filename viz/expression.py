@@ -22,7 +22,9 @@ engine makes it so.)
 Everything else (attributes, subscripts, lambdas, keyword arguments, names that
 start with `__`, ...) is refused with an `ExpressionError` that says where. So is
 text longer than `MAX_LENGTH` characters or nested deeper than `MAX_DEPTH`
-levels (the length is checked before Python's parser sees the text).
+levels (the length is checked before Python's parser sees the text). A chain
+of operators, `x1 + x2 + ... + x200`, is one level however long it is: Python
+nests it to the left, `((x1 + x2) + ...) + x200`, but nobody reads it that way.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from collections.abc import Callable, Mapping
 from autograd import GATES, Gate, Value, ops, topological_order
 
 MAX_LENGTH = 1000  # characters
-MAX_DEPTH = 100  # levels of nesting: `x` is 1, `x + y` is 2, `(x + y) * z` is 3
+MAX_DEPTH = 100  # levels of nesting: `x` is 1, `x + y + z` is 2, `x * (y + z)` is 3
 
 ALIASES = {"recip": "reciprocal"}  # short names for gates, besides their symbols
 
@@ -202,16 +204,24 @@ class _Builder:
         raise self.error(node, "only unary - and + are allowed")
 
     def binary(self, node: ast.BinOp, depth: int) -> Operand:
-        apply = _OPERATORS.get(type(node.op))
-        if apply is None:
-            raise self.error(node, "only the operators + - * / ** are allowed")
-        left = self.build(node.left, depth + 1)
-        right = self.build(node.right, depth + 1)
-        if isinstance(node.op, ast.Pow):
-            self.check_exponent(node.right, right)
-        if isinstance(left, Value) or isinstance(right, Value):
-            return apply(left, right)
-        return float(apply(Value(left), right))  # numbers alone: the engine's IEEE rules
+        """A chain `a + b - c * d`: Python nests it to the left, ((a + b) - c) * d.
+
+        The links are walked in a loop, so a long chain is one level deep (and
+        needs no recursion); operands are built left to right, as written.
+        """
+        chain = [node]
+        while isinstance(chain[-1].left, ast.BinOp):
+            chain.append(chain[-1].left)
+        for link in chain:
+            if type(link.op) not in _OPERATORS:
+                raise self.error(link, "only the operators + - * / ** are allowed")
+        result = self.build(chain[-1].left, depth + 1)
+        for link in reversed(chain):
+            right = self.build(link.right, depth + 1)
+            if isinstance(link.op, ast.Pow):
+                self.check_exponent(link.right, right)
+            result = _apply(_OPERATORS[type(link.op)], result, right)
+        return result
 
     def call(self, node: ast.Call, depth: int) -> Operand:
         if not isinstance(node.func, ast.Name):
@@ -256,3 +266,12 @@ class _Builder:
         before = self.source.encode()[: node.col_offset].decode(errors="ignore")  # bytes -> chars
         column = self.indent + len(before) + 1
         return ExpressionError(f"column {column}: {message}")
+
+
+def _apply(
+    compute: Callable[[Operand, Operand], Operand], left: Operand, right: Operand
+) -> Operand:
+    """`compute(left, right)`; numbers alone are worked out by the engine's gates (IEEE rules)."""
+    if isinstance(left, Value) or isinstance(right, Value):
+        return compute(left, right)
+    return float(compute(Value(left), right))

@@ -20,10 +20,11 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from autograd import Value, topological_order
 from autograd.composite import Composite
+from autograd.validate import shown
 
 from .theme import format_constant, format_number
 
@@ -41,7 +42,11 @@ class GraphTooLargeWarning(UserWarning):
 
 
 class GraphTooLargeError(ValueError):
-    """The graph has too many nodes for Graphviz to lay out in reasonable time."""
+    """The graph is too large to draw: too many nodes for Graphviz, or steps for frames."""
+
+
+class OptionError(ValueError):
+    """A drawing option has a value viz cannot use; the message names the option."""
 
 
 @dataclass(frozen=True)
@@ -106,15 +111,6 @@ class GradState:
     reserve: Sequence[float] | None = None
 
 
-@dataclass
-class _Use:
-    """One drawn use of a value: a target drawn node and the gates behind it."""
-
-    target: str | None  # None: the output end
-    slot: int  # operand slots in gate order, then operand order
-    consumers: list[tuple[int, float]] = field(default_factory=list)  # (gate index, local)
-
-
 def root_name(root: Value) -> str:
     return root.label if root.label else "f"
 
@@ -154,14 +150,20 @@ def check_size(count: int, groups: str) -> None:
         )
 
 
-def validate(precision: int, groups: str, rankdir: str) -> None:
+def validate(precision: int, groups: str, rankdir: str, fold_constants: bool) -> None:
+    """Refuse a drawing option viz cannot use, naming it (an OptionError or a TypeError)."""
     if isinstance(precision, bool) or not isinstance(precision, int) or not 0 <= precision <= 12:
-        raise ValueError(f"precision must be an int from 0 to 12, got {precision!r}")
+        raise OptionError(f"precision must be an int from 0 to 12, got {precision!r}")
     if groups not in GROUP_MODES:
         choices = ", ".join(map(repr, GROUP_MODES))
-        raise ValueError(f"groups must be one of {choices}, got {groups!r}")
+        raise OptionError(f"groups must be one of {choices}, got {groups!r}")
     if rankdir not in RANKDIRS:
-        raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
+        raise OptionError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
+    if not isinstance(fold_constants, bool):
+        raise TypeError(
+            f"fold_constants must be True or False, got {type(fold_constants).__name__} "
+            f"{shown(fold_constants)}"
+        )
 
 
 def build_scene(
@@ -178,65 +180,140 @@ def build_scene(
     caption: Sequence[str] = (),
     title: str | None = None,
 ) -> Scene:
-    """The scene of the graph ending at `root`; `active` is a gate's position in `order`."""
+    """The scene of the graph ending at `root`; `active` is a gate's position in `order`.
+
+    Four steps, each a function below: boxes for the composite gates (made as
+    the gates meet them), the gate circles, the uses of each value (which gate
+    input it feeds), and the wires with their numbers.
+    """
     if not isinstance(root, Value):
         raise TypeError(f"expected a Value to draw, got {type(root).__name__}")
-    validate(precision, groups, rankdir)
+    validate(precision, groups, rankdir, fold_constants)
     if order is None:
         order = topological_order(root)
     if groups != "collapse":
         check_size(len(order), groups)  # early: nothing below is worth doing
-    index = {node: i for i, node in enumerate(order)}
-    grads = state.grads
+    boxes = _Boxes(nested=groups == "box")
+    gates = _gate_nodes(order, boxes, groups, fold_constants, active)
+    if groups == "collapse":
+        check_size(len(gates.nodes) + sum(1 for n in order if n.gate is None), groups)
+    uses, constants = _uses(order, gates.drawn, fold_constants)
+    wiring = _Wiring(root, order, state, gates, boxes, active, precision)
+    return Scene(
+        nodes=tuple(gates.nodes),
+        wires=tuple(wiring.draw(uses, constants)),
+        groups=tuple(boxes.groups) if groups == "box" else (),
+        rankdir=rankdir,
+        precision=precision,
+        note=note,
+        caption=tuple(caption),
+        title=title,
+    )
 
-    # --- groups: which box each gate is in, or which collapsed gate it is part of
-    group_ids: dict[Composite, str] = {}
-    group_list: list[Group] = []
 
-    def group_id(comp: Composite) -> str:
-        gid = group_ids.get(comp)
+class _Boxes:
+    """Step 1: an id for each composite gate as it is met, and which box encloses which."""
+
+    def __init__(self, nested: bool) -> None:
+        self.nested = nested  # boxes inside boxes ("box"); a collapsed gate has no parent
+        self.ids: dict[Composite, str] = {}
+        self.groups: list[Group] = []
+        self.parent: dict[str, str | None] = {}
+
+    def id_of(self, comp: Composite) -> str:
+        gid = self.ids.get(comp)
         if gid is None:
-            parent = None
-            if groups == "box" and comp.parent is not None:
-                parent = group_id(comp.parent)
-            gid = f"c{len(group_list)}"
-            group_ids[comp] = gid
-            group_list.append(Group(gid, comp.name, parent))
+            parent = self.id_of(comp.parent) if self.nested and comp.parent is not None else None
+            gid = f"c{len(self.groups)}"
+            self.ids[comp] = gid
+            self.groups.append(Group(gid, comp.name, parent))
+            self.parent[gid] = parent
         return gid
 
-    drawn: dict[int, str] = {}  # gate index -> id of the node that draws it
-    node_group: dict[str, str | None] = {}  # node id -> box
-    nodes: list[Node] = []
+    def common(self, a: str | None, b: str | None) -> str | None:
+        """The innermost box around both `a` and `b` (None: no box, the page itself)."""
+        around_a = []
+        while a is not None:
+            around_a.append(a)
+            a = self.parent[a]
+        while b is not None and b not in around_a:
+            b = self.parent[b]
+        return b
+
+
+@dataclass
+class _Gates:
+    """The gate circles, and which circle draws each gate of the graph."""
+
+    nodes: list[Node] = field(default_factory=list)
+    drawn: dict[int, str] = field(default_factory=dict)  # gate index -> id of its circle
+    box: dict[str, str | None] = field(default_factory=dict)  # circle id -> box it is in
+
+
+def _gate_nodes(
+    order: list[Value], boxes: _Boxes, groups: str, fold_constants: bool, active: int | None
+) -> _Gates:
+    """Step 2: one circle per gate, or one for all the gates of a collapsed composite."""
+    gates = _Gates()
     for i, node in enumerate(order):
         if node.gate is None:
             continue
         scope = node.scope if groups != "none" else None
         if groups == "collapse" and scope is not None:
-            while scope.parent is not None:
-                scope = scope.parent
-            gid = group_id(scope)
-            drawn[i] = gid
-            if gid not in node_group:
-                node_group[gid] = None
-                nodes.append(Node(gid, scope.name, "composite"))
+            gid = boxes.id_of(_outermost(scope))
+            gates.drawn[i] = gid
+            if gid not in gates.box:
+                gates.box[gid] = None
+                gates.nodes.append(Node(gid, _outermost(scope).name, "composite"))
             continue
         nid = f"g{i}"
-        drawn[i] = nid
-        box = group_id(scope) if scope is not None else None
-        node_group[nid] = box
-        nodes.append(Node(nid, gate_text(node, fold_constants), "gate", box))
-    if groups == "collapse":
-        check_size(len(nodes) + sum(1 for n in order if n.gate is None), groups)
+        box = boxes.id_of(scope) if scope is not None else None
+        gates.drawn[i] = nid
+        gates.box[nid] = box
+        gates.nodes.append(Node(nid, gate_text(node, fold_constants), "gate", box))
+    if active is not None and active in gates.drawn:
+        lit = gates.drawn[active]
+        gates.nodes = [replace(n, active=True) if n.id == lit else n for n in gates.nodes]
+    return gates
 
-    active_id = drawn.get(active) if active is not None else None
-    if active_id is not None:
-        nodes = [
-            Node(n.id, n.text, n.kind, n.group, True) if n.id == active_id else n for n in nodes
-        ]
 
-    # --- uses: one per (value, gate) operand slot; a collapsed gate takes each value once
+def _outermost(scope: Composite) -> Composite:
+    while scope.parent is not None:
+        scope = scope.parent
+    return scope
+
+
+@dataclass
+class _Use:
+    """One drawn use of a value: a target drawn node and the gates behind it."""
+
+    target: str | None  # None: the output end
+    slot: int  # operand slots in gate order, then operand order
+    consumers: list[tuple[int, float]] = field(default_factory=list)  # (gate index, local)
+
+
+@dataclass(frozen=True)
+class _Constant:
+    """A constant operand drawn as an input of its own (fold_constants=False)."""
+
+    gate: int  # index of the gate it goes into
+    value: float
+    slot: int
+    after: int  # drawn right after the wires of this value, the gate's last operand
+
+
+def _uses(
+    order: list[Value], drawn: dict[int, str], fold_constants: bool
+) -> tuple[dict[int, list[_Use]], list[_Constant]]:
+    """Step 3: the uses of each value by index, one per gate operand, and unfolded constants.
+
+    A collapsed gate takes each value once, however many of its gates use it.
+    Slots count every operand in graph order, so inputs are drawn top to bottom
+    as the expression was written. The last use is the root's: the output end.
+    """
+    index = {node: i for i, node in enumerate(order)}
     uses: dict[int, list[_Use]] = {}
-    constants: list[tuple[int, float, int]] = []  # (gate index, constant, slot) as leaves
+    constants: list[_Constant] = []
     slot = 0
     for j, node in enumerate(order):
         if node.gate is None:
@@ -248,158 +325,184 @@ def build_scene(
             if drawn.get(p) == target:
                 continue  # inside one collapsed gate
             slots = uses.setdefault(p, [])
-            if collapsed:
-                same = [u for u in slots if u.target == target]
-                if same:
-                    same[0].consumers.append((j, local))
-                    continue
-            slots.append(_Use(target, slot, [(j, local)]))
-            slot += 1
+            same = [u for u in slots if u.target == target] if collapsed else []
+            if same:
+                same[0].consumers.append((j, local))
+            else:
+                slots.append(_Use(target, slot, [(j, local)]))
+                slot += 1
         if node.const is not None and not fold_constants and not collapsed:
-            constants.append((j, node.const, slot))
+            after = max(index[p] for p in node.parents)
+            constants.append(_Constant(j, node.const, slot, after))
             slot += 1
-    r = index[root]
-    uses.setdefault(r, []).append(_Use(None, slot))
+    uses.setdefault(len(order) - 1, []).append(_Use(None, slot))  # the root comes last
+    return uses, sorted(constants, key=lambda c: c.after)
 
-    # --- wires, in the order of the values they carry
-    wires: list[Wire] = []
 
-    parents = {g.id: g.parent for g in group_list}
+class _Wiring:
+    """Step 4: the wires, value by value in graph order, with the numbers each one shows.
 
-    def common_group(a: str | None, b: str | None) -> str | None:
-        chain = []
-        while a is not None:
-            chain.append(a)
-            a = parents[a]
-        while b is not None and b not in chain:
-            b = parents[b]
-        return b
+    A value with one use is one wire; a value with several is a trunk (its value
+    and whole gradient) with a branch per use (that use's share of the gradient).
+    """
 
-    def target_group(target: str | None) -> str | None:
-        return node_group.get(target) if target is not None else None
+    def __init__(
+        self,
+        root: Value,
+        order: list[Value],
+        state: GradState,
+        gates: _Gates,
+        boxes: _Boxes,
+        active: int | None,
+        precision: int,
+    ) -> None:
+        self.root = root
+        self.order = order
+        self.state = state
+        self.gates = gates
+        self.boxes = boxes
+        self.active = active
+        self.precision = precision
+        self.wires: list[Wire] = []
 
-    def use_grad(use: _Use) -> float | None:
-        done = [(j, local) for j, local in use.consumers if j in state.processed]
+    def draw(self, uses: dict[int, list[_Use]], constants: list[_Constant]) -> list[Wire]:
+        pending = list(constants)
+        for v, node in enumerate(self.order):
+            value_uses = uses.get(v)
+            if not value_uses:
+                continue  # a value used only inside a collapsed gate
+            if len(value_uses) == 1:
+                self.one_wire(v, node, value_uses[0])
+            else:
+                self.trunk_and_branches(v, node, value_uses)
+            while pending and pending[0].after <= v:  # its gate's operands are all drawn
+                self.constant(pending.pop(0))
+        return self.wires
+
+    # --- where a value's wire starts
+    def start(self, node: Value) -> str | None:
+        """A leaf's name (or value) written where its wire starts."""
+        if node.gate is not None:
+            return None
+        return node.label or format_number(node.data, self.precision)
+
+    def source(self, v: int) -> str | None:
+        """The circle a gate's wire comes out of; None for a leaf."""
+        return self.gates.drawn[v] if self.order[v].gate is not None else None
+
+    def name(self, node: Value) -> str | None:
+        """An intermediate value's label (q), written by its number."""
+        return node.label if node.gate is not None and node is not self.root else None
+
+    def box_of(self, drawn_id: str | None) -> str | None:
+        return self.gates.box.get(drawn_id) if drawn_id is not None else None
+
+    # --- the numbers of a use
+    def use_grad(self, use: _Use) -> float | None:
+        """What the processed gates of this use have sent back (None: none processed yet)."""
+        done = [(j, local) for j, local in use.consumers if j in self.state.processed]
         if not done:
             return None
-        return math.fsum(local * grads[j] for j, local in done)
+        return math.fsum(local * self.state.grads[j] for j, local in done)
 
-    def use_reserve(use: _Use) -> float | None:
-        if state.reserve is None:
+    def use_reserve(self, use: _Use) -> float | None:
+        if self.state.reserve is None:
             return None
-        return math.fsum(local * state.reserve[j] for j, local in use.consumers)
+        return math.fsum(local * self.state.reserve[j] for j, local in use.consumers)
 
-    def is_active(use: _Use) -> bool:
-        return active is not None and any(j == active for j, _ in use.consumers)
+    def reserve(self, v: int) -> float | None:
+        return self.state.reserve[v] if self.state.reserve is not None else None
 
-    def new_id() -> str:
-        return f"w{len(wires)}"
+    def is_active(self, use: _Use) -> bool:
+        return self.active is not None and any(j == self.active for j, _ in use.consumers)
 
-    pending_constants = sorted(
-        constants, key=lambda jc: max(index[p] for p in order[jc[0]].parents)
-    )
-    for v, node in enumerate(order):
-        value_uses = uses.get(v)
-        if not value_uses:
-            continue
-        is_root = v == r
-        leaf = node.gate is None
-        start = (node.label or format_number(node.data, precision)) if leaf else None
-        source = None if leaf else drawn[v]
-        name = node.label if not leaf and not is_root else None
-        src_group = None if leaf else node_group[drawn[v]]
-        if len(value_uses) == 1:
-            use = value_uses[0]
-            if use.target is None:  # the root's wire: its gradient is the seed
-                grad = grads[v] if state.seeded else None
-                reserve = state.reserve[v] if state.reserve is not None else None
-                wire_group = None
-            else:
-                grad = grads[v] if use_grad(use) is not None else None
-                reserve = state.reserve[v] if state.reserve is not None else None
-                wire_group = common_group(src_group, target_group(use.target))
-            kind = "output" if use.target is None else "input" if leaf else "wire"
-            wires.append(
+    # --- the wires
+    def add(self, wire: Wire) -> str:
+        self.wires.append(wire)
+        return wire.id
+
+    def next_id(self) -> str:
+        return f"w{len(self.wires)}"
+
+    def one_wire(self, v: int, node: Value, use: _Use) -> None:
+        source = self.source(v)
+        if use.target is None:  # the root's wire: its gradient is the seed
+            known = self.state.seeded
+            box = None
+        else:
+            known = self.use_grad(use) is not None
+            box = self.boxes.common(self.box_of(source), self.box_of(use.target))
+        kind = "output" if use.target is None else "input" if node.gate is None else "wire"
+        self.add(
+            Wire(
+                self.next_id(),
+                kind,
+                node.data,
+                self.state.grads[v] if known else None,
+                source,
+                use.target,
+                start=self.start(node),
+                end=root_name(self.root) if use.target is None else None,
+                name=self.name(node),
+                group=box,
+                reserve=self.reserve(v),
+                active=self.is_active(use),
+                slot=use.slot,
+            )
+        )
+
+    def trunk_and_branches(self, v: int, node: Value, uses: list[_Use]) -> None:
+        source = self.source(v)
+        trunk_box = self.box_of(source)
+        for use in uses:
+            trunk_box = self.boxes.common(trunk_box, self.box_of(use.target))
+        known = any(self.use_grad(use) is not None for use in uses if use.target is not None)
+        trunk = self.add(
+            Wire(
+                self.next_id(),
+                "trunk",
+                node.data,
+                self.state.grads[v] if known else None,
+                source,
+                None,
+                start=self.start(node),
+                name=self.name(node),
+                group=trunk_box,
+                reserve=self.reserve(v),
+                active=any(self.is_active(use) for use in uses),
+            )
+        )
+        for use in uses:
+            self.add(
                 Wire(
-                    new_id(),
-                    kind,
+                    self.next_id(),
+                    "branch",
                     node.data,
-                    grad,
-                    source,
+                    self.use_grad(use),
+                    trunk,
                     use.target,
-                    start=start,
-                    end=root_name(root) if use.target is None else None,
-                    name=name,
-                    group=wire_group,
-                    reserve=reserve,
-                    active=is_active(use),
+                    group=self.boxes.common(trunk_box, self.box_of(use.target)),
+                    reserve=self.use_reserve(use),
+                    active=self.is_active(use),
                     slot=use.slot,
                 )
             )
-        else:
-            trunk_group = src_group
-            for use in value_uses:
-                trunk_group = common_group(trunk_group, target_group(use.target))
-            known = any(use_grad(use) is not None for use in value_uses if use.target is not None)
-            trunk = new_id()
-            wires.append(
-                Wire(
-                    trunk,
-                    "trunk",
-                    node.data,
-                    grads[v] if known else None,
-                    source,
-                    None,
-                    start=start,
-                    name=name,
-                    group=trunk_group,
-                    reserve=state.reserve[v] if state.reserve is not None else None,
-                    active=any(is_active(use) for use in value_uses),
-                )
-            )
-            for use in value_uses:
-                wires.append(
-                    Wire(
-                        new_id(),
-                        "branch",
-                        node.data,
-                        use_grad(use),
-                        trunk,
-                        use.target,
-                        group=common_group(trunk_group, target_group(use.target)),
-                        reserve=use_reserve(use),
-                        active=is_active(use),
-                        slot=use.slot,
-                    )
-                )
-        while (
-            pending_constants and max(index[p] for p in order[pending_constants[0][0]].parents) <= v
-        ):
-            j, const, const_slot = pending_constants.pop(0)
-            wires.append(
-                Wire(
-                    new_id(),
-                    "constant",
-                    const,
-                    None,
-                    None,
-                    drawn[j],
-                    start=format_constant(const, precision),
-                    group=node_group[drawn[j]],
-                    slot=const_slot,
-                )
-            )
 
-    return Scene(
-        nodes=tuple(nodes),
-        wires=tuple(wires),
-        groups=tuple(group_list) if groups == "box" else (),
-        rankdir=rankdir,
-        precision=precision,
-        note=note,
-        caption=tuple(caption),
-        title=title,
-    )
+    def constant(self, const: _Constant) -> None:
+        target = self.gates.drawn[const.gate]
+        self.add(
+            Wire(
+                self.next_id(),
+                "constant",
+                const.value,
+                None,
+                None,
+                target,
+                start=format_constant(const.value, self.precision),
+                group=self.gates.box[target],
+                slot=const.slot,
+            )
+        )
 
 
 def current_state(root: Value, order: list[Value], show: bool) -> GradState:

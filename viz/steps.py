@@ -11,10 +11,18 @@ shown in red (the others are blank), and the step's chain rule is written under
 the picture, `∂f/∂x = ∂f/∂q · ∂q/∂x = -4.00 · 1.00 = -4.00` (upstream × local =
 downstream). The last frame is exactly `viz.draw(f)` after `f.backward()`.
 
+The numbers in a caption are those of the wires, with more digits where the
+wires' rounding would make the written arithmetic false (`0.00 · 2.00 = 0.01`
+becomes `0.0049 · 2.00 = 0.0098`).
+
 The user's graph is left as it was: `frames` saves every `.grad` it can reach,
 sets them to zero, runs the engine's steps (recording the gradients after each)
 and puts the saved values back, even if something fails on the way. So the
 frames always show one fresh backward pass, whatever `.grad` held before.
+
+Graphviz draws each frame once: `png_frames` makes the pictures, and
+`write_frames` and `write_gif` write the same pictures as files (the command
+line writes both from one drawing).
 """
 
 from __future__ import annotations
@@ -24,25 +32,28 @@ import io
 import math
 import os
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 
 import graphviz
 
 from autograd import Value, backward_steps, topological_order
 
-from .api import pipe
+from .api import check_folder, pipe
 from .dot import to_digraph
 from .scene import (
     GradState,
+    GraphTooLargeError,
     build_scene,
     check_size,
     gate_text,
     root_name,
     validate,
 )
-from .theme import DEFAULT, Theme, format_number
+from .theme import Theme, chosen, format_number, positive_number
 
 MAX_STEPS = 200  # one frame per gate: more than this is a film nobody watches
+MORE_DIGITS = 15  # at most this many digits more than the wires show, in a caption
 
 ANIM_HINT = "save_gif needs Pillow, which is not installed: pip install gategrad[anim]"
 
@@ -71,36 +82,86 @@ def _name(node: Value, root: Value) -> str | None:
     return node.label or None
 
 
+# --- the numbers of a caption ------------------------------------------------------------
+
+
+def _caption_number(x: float, precision: int, extra: int = 0) -> str:
+    """`x` as on the wires with `extra` more decimals, but never fewer than 2 + extra
+    significant digits: 0.004 is `0.0040`, not `0.00`, which would make `0.00 · 2 = 0.01`."""
+    text = format_number(x, precision + extra)
+    digits = text.lstrip("-0.").replace(".", "")  # "0.05" -> "5": one significant digit
+    if x == 0 or not math.isfinite(x) or "e" in text or len(digits) >= 2 + extra:
+        return text
+    return f"{x:#.{2 + extra}g}"  # "#": keep trailing zeros, as the wires do
+
+
+def _reads_true(upstream: str, local: str, downstream: str) -> bool:
+    """Do the printed factors multiply to the printed result, give or take one unit in
+    its last digit (the rounding that any printed number has)?"""
+    a, b, c = Decimal(upstream), Decimal(local), Decimal(downstream)
+    if not (a.is_finite() and b.is_finite() and c.is_finite()):
+        return True  # nan and inf: there is no arithmetic to check
+    last_digit = Decimal(1).scaleb(c.as_tuple().exponent)  # type: ignore[arg-type]  # an int
+    return abs(a * b - c) <= last_digit
+
+
+def _product(upstream: float, local: float, downstream: float, precision: int) -> list[str]:
+    """The numbers of `upstream · local = downstream` with as few digits as keep it true."""
+    for extra in range(MORE_DIGITS + 1):
+        texts = [_caption_number(x, precision, extra) for x in (upstream, local, downstream)]
+        if _reads_true(*texts):
+            break
+    return texts
+
+
+# --- the words of a caption --------------------------------------------------------------
+
+
 def _arithmetic(
     root: Value,
     node: Value,
-    grads: Sequence[float],
+    before: Sequence[float],
+    after: Sequence[float],
     index: dict[Value, int],
     uses: dict[Value, int],
     precision: int,
 ) -> list[str]:
     """The chain rule at one gate: one line per operand, upstream · local = downstream.
 
-    An operand used by several gates gets `+=`: this use adds its share to the
-    gradient, and the line says what the sum is so far.
+    `before` and `after` are the gradients before and after the step. An operand
+    used by several gates gets `+=`: this use adds its share to the gradient, and
+    the line says what the sum is so far, counted the way the engine adds it, from
+    the gradient before the step (so `a * a` shows the first share, then both).
     """
-    num = lambda x: format_number(x, precision)  # noqa: E731
     f = root_name(root)
-    upstream = grads[index[node]]
+    upstream = after[index[node]]
     out = _name(node, root)
     lines = []
+    if node is root:
+        lines.append(f"start: ∂{f}/∂{f} = 1, so each gradient here is 1 · the local gradient")
+    totals: dict[Value, float] = {}
     for parent, local in zip(node.parents, node.local_grads, strict=True):
         downstream = local * upstream
+        totals[parent] = totals.get(parent, before[index[parent]]) + downstream
         name = _name(parent, root)
-        shared = uses.get(parent, 1) > 1
+        shared = uses[parent] > 1
+        up, loc, down = _product(upstream, local, downstream, precision)
+        if node is root:
+            up, chain = "1", ""  # ∂f/∂f is 1 by definition: nothing to spell out
+        elif name and out:
+            chain = f"∂{f}/∂{out} · ∂{out}/∂{name} = "
+        else:
+            chain = "upstream · local = "
         left = f"∂{f}/∂{name}" if name else "downstream"
-        middle = f"∂{f}/∂{out} · ∂{out}/∂{name}" if name and out else "upstream · local"
-        equals = "+=" if shared else "="
-        line = f"{left} {equals} {middle} = {num(upstream)} · {num(local)} = {num(downstream)}"
+        line = f"{left} {'+=' if shared else '='} {chain}{up} · {loc} = {down}"
         if shared:
-            line += f"   ({name or 'its'} total so far: {num(grads[index[parent]])})"
+            total = _caption_number(totals[parent], precision)
+            line += f"   ({name or 'its'} total so far: {total})"
         lines.append(line)
     return lines
+
+
+# --- the frames ---------------------------------------------------------------------------
 
 
 def frames(
@@ -119,16 +180,14 @@ def frames(
     """
     if not isinstance(root, Value):
         raise TypeError(f"frames() needs a Value, got {type(root).__name__}")
-    validate(precision, groups, rankdir)
-    if theme is not None and not isinstance(theme, Theme):
-        raise TypeError(f"theme must be a viz.Theme, got {type(theme).__name__}")
-    t = theme or DEFAULT
+    validate(precision, groups, rankdir, fold_constants)
+    t = chosen(theme)
     order = topological_order(root)
     if groups != "collapse":
         check_size(len(order), groups)
     n_gates = sum(1 for node in order if node.gate is not None)
     if n_gates > MAX_STEPS:
-        raise ValueError(
+        raise GraphTooLargeError(
             f"the graph has {n_gates} gates, so {n_gates} backward steps: frames() draws at "
             f"most {MAX_STEPS}; draw a smaller graph"
         )
@@ -158,15 +217,13 @@ def frames(
             ],
         )
     ]
-    f = root_name(root)
-    for k, (j, grads) in enumerate(run.steps, start=1):
+    before = [0.0] * len(order)  # a fresh pass: every gradient starts at zero
+    for k, (j, after) in enumerate(run.steps, start=1):
         node = order[j]
         where = f" in {node.scope.name}" if groups != "none" and node.scope is not None else ""
         title = f"Backward step {k} of {len(run.steps)}: the {gate_text(node, True)} gate{where}"
-        lines = _arithmetic(root, node, grads, index, uses, precision)
-        if k == 1:
-            lines.insert(0, f"start: ∂{f}/∂{f} = 1")
-        texts.append((title, lines))
+        texts.append((title, _arithmetic(root, node, before, after, index, uses, precision)))
+        before = after
     longest = max(len(line) for title, lines in texts for line in [title, *lines])
     caption_width = int(longest * t.note_size * 0.56) + 8
 
@@ -190,18 +247,40 @@ def frames(
             **options,  # type: ignore[arg-type]
         )
         scene = dataclasses.replace(scene, caption_width=caption_width)
-        result.append(to_digraph(scene, theme))
+        result.append(to_digraph(scene, t))
     # The finished slide: exactly what viz.draw(root) shows after root.backward().
     every_gate = frozenset(i for i, node in enumerate(order) if node.gate is not None)
     done = GradState(run.final, every_gate, seeded=True)
-    result.append(to_digraph(build_scene(root, done, **options), theme))  # type: ignore[arg-type]
+    result.append(to_digraph(build_scene(root, done, **options), t))  # type: ignore[arg-type]
     return result
 
 
-def _png_frames(root: Value, options: dict[str, object]) -> list[bytes]:
-    theme = options.get("theme") or DEFAULT
-    assert isinstance(theme, Theme)
-    return [pipe(g, "png", dpi=theme.dpi) for g in frames(root, **options)]  # type: ignore[arg-type]
+# --- pictures and files -------------------------------------------------------------------
+
+
+def png_frames(root: Value, **options: object) -> list[bytes]:
+    """The frames as PNG pictures (the bytes of each file), each drawn by Graphviz once.
+
+    Takes the options of `frames`. With Pillow installed all pictures share one
+    canvas size, so that they play without jumping; without it each has its own.
+    """
+    graphs = frames(root, **options)  # type: ignore[arg-type]
+    theme = chosen(options.get("theme"))
+    pictures = [pipe(g, "png", dpi=theme.dpi) for g in graphs]
+    try:
+        image = _pillow()
+    except ImportError:
+        return pictures
+    padded = _pad([image.open(io.BytesIO(p)) for p in pictures], theme.background)
+    return [_png_bytes(im) for im in padded]
+
+
+def _pillow():  # type: ignore[no-untyped-def]
+    try:
+        from PIL import Image
+    except ImportError:
+        raise ImportError(ANIM_HINT) from None
+    return Image
 
 
 def _pad(images: list, background: str) -> list:  # type: ignore[type-arg]
@@ -218,43 +297,67 @@ def _pad(images: list, background: str) -> list:  # type: ignore[type-arg]
     return padded
 
 
-def _pillow():  # type: ignore[no-untyped-def]
-    try:
-        from PIL import Image
-    except ImportError:
-        raise ImportError(ANIM_HINT) from None
-    return Image
+def _png_bytes(im) -> bytes:  # a PIL image
+    buffer = io.BytesIO()
+    im.save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
-def save_frames(root: Value, folder: str | os.PathLike[str], **options: object) -> list[Path]:
-    """Write the frames as `step_00.png`, `step_01.png`, ... into `folder`.
+def write_frames(pictures: Sequence[bytes], folder: str | os.PathLike[str]) -> list[Path]:
+    """Write `png_frames` pictures as `step_00.png`, `step_01.png`, ... into `folder`.
 
-    The folder is created if needed. With Pillow installed every PNG gets the
-    same canvas size; without it each is as large as its own picture.
+    The folder is created if needed.
     """
     folder = Path(folder)
-    pictures = _png_frames(root, options)
     folder.mkdir(parents=True, exist_ok=True)
     digits = max(2, len(str(len(pictures) - 1)))
-    try:
-        image = _pillow()
-    except ImportError:
-        image = None
-    if image is not None:
-        theme = options.get("theme") or DEFAULT
-        assert isinstance(theme, Theme)
-        padded = _pad([image.open(io.BytesIO(p)) for p in pictures], theme.background)
-        pictures = []
-        for im in padded:
-            buffer = io.BytesIO()
-            im.save(buffer, format="PNG", optimize=True)
-            pictures.append(buffer.getvalue())
     paths = []
     for k, data in enumerate(pictures):
         path = folder / f"step_{k:0{digits}d}.png"
         path.write_bytes(data)
         paths.append(path)
     return paths
+
+
+def write_gif(
+    pictures: Sequence[bytes], path: str | os.PathLike[str], seconds_per_frame: float = 1.0
+) -> Path:
+    """Write `png_frames` pictures as an animated GIF; the last one stays three times as long."""
+    path, ms = check_gif(path, seconds_per_frame)
+    image = _pillow()
+    movie = [image.open(io.BytesIO(p)) for p in pictures]
+    durations = [ms] * (len(movie) - 1) + [3 * ms]
+    movie[0].save(
+        path,
+        format="GIF",
+        save_all=True,
+        append_images=movie[1:],
+        duration=durations,
+        loop=0,
+        optimize=False,
+    )
+    return path
+
+
+def check_gif(path: str | os.PathLike[str], seconds_per_frame: object = 1.0) -> tuple[Path, int]:
+    """Everything a GIF needs, checked before any drawing: Pillow, a .gif name in a folder
+    that exists, a positive time per frame. Returns the path and milliseconds per frame."""
+    _pillow()
+    seconds = positive_number(seconds_per_frame, "seconds_per_frame")
+    path = Path(path)
+    if path.suffix.lower() != ".gif":
+        raise ValueError(f"the file name must end in .gif, got {str(path)!r}")
+    check_folder(path)
+    return path, max(20, round(seconds * 1000))
+
+
+def save_frames(root: Value, folder: str | os.PathLike[str], **options: object) -> list[Path]:
+    """Draw the frames and write them as `step_00.png`, `step_01.png`, ... into `folder`.
+
+    Takes the options of `frames`. The folder is created if needed (and not at
+    all if drawing fails). See `png_frames` for the canvas size.
+    """
+    return write_frames(png_frames(root, **options), folder)
 
 
 def save_gif(
@@ -265,32 +368,9 @@ def save_gif(
 ) -> Path:
     """An animated GIF of the frames (needs Pillow: `pip install gategrad[anim]`).
 
-    All frames share one canvas size so the picture does not jump; the last
-    frame, the finished slide, stays three times as long.
+    Takes the options of `frames`. All frames share one canvas size so the
+    picture does not jump; the last frame, the finished slide, stays three
+    times as long. The path and timing are checked before anything is drawn.
     """
-    image = _pillow()
-    if isinstance(seconds_per_frame, bool) or not (
-        isinstance(seconds_per_frame, int | float)
-        and math.isfinite(seconds_per_frame)
-        and seconds_per_frame > 0
-    ):
-        raise ValueError(f"seconds_per_frame must be a positive number, got {seconds_per_frame!r}")
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise FileNotFoundError(f"the folder {str(path.parent)!r} does not exist")
-    theme = options.get("theme") or DEFAULT
-    assert isinstance(theme, Theme)
-    pictures = [image.open(io.BytesIO(p)) for p in _png_frames(root, options)]
-    padded = _pad(pictures, theme.background)
-    ms = max(20, round(seconds_per_frame * 1000))
-    durations = [ms] * (len(padded) - 1) + [3 * ms]
-    padded[0].save(
-        path,
-        format="GIF",
-        save_all=True,
-        append_images=padded[1:],
-        duration=durations,
-        loop=0,
-        optimize=False,
-    )
-    return path
+    check_gif(path, seconds_per_frame)
+    return write_gif(png_frames(root, **options), path, seconds_per_frame)

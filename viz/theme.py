@@ -10,12 +10,24 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, fields
+
+from autograd.validate import count, real_number, shown
+
+# Theme values are written into the DOT source, some inside HTML-like labels, so
+# only plain forms are accepted: nothing in them can end a quoted string or a tag.
+_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|[A-Za-z][A-Za-z0-9]*")
+_FONT_FORBIDDEN = set('"<>&\\')
 
 
 @dataclass(frozen=True)
 class Theme:
-    """Colours are anything Graphviz accepts ("#rrggbb" or a colour name)."""
+    """The look of a picture. Every field is checked when a Theme is made.
+
+    Colours are "#rgb", "#rrggbb", "#rrggbbaa" or a colour name ("red", "gray50");
+    sizes are positive numbers (points, or inches where noted).
+    """
 
     value_color: str = "#1a8a2e"  # forward values: green, above the wire
     grad_color: str = "#d62728"  # gradients: red, below the wire
@@ -44,12 +56,62 @@ class Theme:
     dpi: int = 144  # PNG resolution
     aligned_inputs: int = 12  # up to this many inputs are lined up in the first column
 
+    def __post_init__(self) -> None:
+        """Check every field now, naming it, rather than fail inside Graphviz later."""
+        for field in fields(self):
+            name, value = field.name, getattr(self, field.name)
+            if name.endswith(("_color", "_fill")) or name == "background":
+                _check_color(value, name)
+            elif name == "fontname":
+                _check_fontname(value)
+            elif field.type == "int":  # points, dots per inch, a count: whole numbers
+                object.__setattr__(self, name, count(value, name))
+            else:  # a size, kept as a float so that `{size:g}` writes any real number
+                object.__setattr__(self, name, positive_number(value, name))
+
     def replace(self, **changes: object) -> Theme:
         """A copy with some fields changed."""
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
 
+def _check_color(value: object, what: str) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a colour string, got {type(value).__name__}")
+    if not _COLOR.fullmatch(value):
+        raise ValueError(
+            f'{what} must be "#rgb", "#rrggbb", "#rrggbbaa" or a colour name like "red", '
+            f"got {shown(value)}"
+        )
+
+
+def _check_fontname(value: object) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"fontname must be a string, got {type(value).__name__}")
+    if not value or not value.isprintable() or _FONT_FORBIDDEN.intersection(value):
+        raise ValueError(
+            f"fontname must be font names like 'Helvetica,Arial,sans-serif' "
+            f"(no quotes, < > & or \\), got {shown(value)}"
+        )
+
+
+def positive_number(value: object, what: str) -> float:
+    """`value` as a float; a TypeError or ValueError naming `what` unless finite and > 0."""
+    size = real_number(value, what)
+    if not (math.isfinite(size) and size > 0):
+        raise ValueError(f"{what} must be a positive number, got {shown(value)}")
+    return size
+
+
 DEFAULT = Theme()
+
+
+def chosen(theme: object) -> Theme:
+    """The theme to draw with: `theme`, or DEFAULT for None; a TypeError for anything else."""
+    if theme is None:
+        return DEFAULT
+    if not isinstance(theme, Theme):
+        raise TypeError(f"theme must be a viz.Theme, got {type(theme).__name__}")
+    return theme
 
 
 def format_number(x: float, precision: int = 2) -> str:
