@@ -1,9 +1,10 @@
 """The table of primitive gates: the one place that says what a gate computes.
 
-Every gate is stated once, forward and local derivatives side by side. The engine
-(`Value`), the gradient checker, the hypothesis strategies and the renderer all
-read this table, so adding a gate here (or with `register_gate`) is enough for
-all of them to pick it up.
+Every gate is one function, its *rule*: given the operands it returns the
+gate's output followed by its local derivatives, d out / d operand, side by
+side. The engine (`Value`), the gradient checker, the hypothesis strategies, the
+renderer and the command line all read this table, so adding a gate here (or
+with `register_gate`) is enough for all of them to pick it up.
 
 Numeric edge cases follow IEEE float64 as PyTorch does (DESIGN.md section 2):
 overflow gives inf, 1/0 gives inf, log of a negative gives nan; no gate raises.
@@ -18,166 +19,159 @@ from dataclasses import dataclass
 INF = math.inf
 NAN = math.nan
 
+Rule = Callable[..., tuple[float, ...]]
+
 
 @dataclass(frozen=True, eq=False, slots=True)
 class Gate:
     """One primitive gate.
 
-    `forward(*operands)` returns the output; `local_grads(out, *operands)` returns
-    d out / d operand_i for every operand, given the output already computed (many
-    derivatives are cheapest in terms of it: exp' = out, sigmoid' = out(1-out)).
-    `symbol` is what the renderer writes inside the gate's circle; when the last
-    operand is a folded constant the renderer writes `symbol + constant` (`+1`,
-    `*-1`, `**2`), so `symbol` is chosen to read well that way too.
+    `rule(*operands)` returns `(out, d_out/d_operand_1, ...)`: one derivative per
+    operand, a folded constant included (its entry is never used). Computing both
+    in one call is cheaper, and many derivatives are easiest in terms of the
+    output (exp' = out, sigmoid' = out(1-out)). `symbol` is what the renderer
+    writes inside the gate's circle; when the last operand is a folded constant
+    it writes `symbol + constant` (`+1`, `*-1`, `**2`), so the symbol is chosen
+    to read well that way too.
     """
 
     name: str
     symbol: str
     arity: int
-    forward: Callable[..., float]
-    local_grads: Callable[..., tuple[float, ...]]
+    rule: Rule
     accepts_constant: bool = False  # may the last operand be a plain number?
     needs_constant: bool = False  # must it be one? (pow: a Value exponent is not a gate here)
+
+    def forward(self, *operands: float) -> float:
+        """The gate's output for these operands."""
+        return self.rule(*operands)[0]
+
+    def local_grads(self, *operands: float) -> tuple[float, ...]:
+        """d out / d operand_i for these operands."""
+        return self.rule(*operands)[1:]
 
     def __repr__(self) -> str:
         return f"Gate({self.name!r})"
 
 
-# --- forward functions: total over float64, never raising -------------------
+# --- the rules: total over float64, never raising -----------------------------
 
 
-def _add(a: float, b: float) -> float:
-    return a + b
+def _add(a: float, b: float) -> tuple[float, float, float]:
+    """a + b: both inputs get the upstream gradient unchanged."""
+    return a + b, 1.0, 1.0
 
 
-def _mul(a: float, b: float) -> float:
-    return a * b
+def _mul(a: float, b: float) -> tuple[float, float, float]:
+    """a * b: each input's local gradient is the other input."""
+    return a * b, b, a
 
 
-def _exp(x: float) -> float:
+def _safe_exp(x: float) -> float:
     try:
         return math.exp(x)
     except OverflowError:
         return INF
 
 
-def _reciprocal(x: float) -> float:
+def _exp(x: float) -> tuple[float, float]:
+    """e^x, which is its own derivative; overflow gives inf."""
+    out = _safe_exp(x)
+    return out, out
+
+
+def _safe_reciprocal(x: float) -> float:
     if x == 0.0:
         return math.copysign(INF, x)
     return 1.0 / x
 
 
-def _sigmoid(x: float) -> float:
-    # Two branches so that exp never overflows: exp(-x) for x >= 0, exp(x) otherwise.
+def _reciprocal(x: float) -> tuple[float, float]:
+    """1/x, with d/dx = -1/x² = -out²; at ±0 the output is ±inf."""
+    out = _safe_reciprocal(x)
+    return out, -out * out
+
+
+def _sigmoid(x: float) -> tuple[float, float]:
+    """σ(x) = 1/(1+e^-x), with σ' = σ(1-σ).
+
+    Two branches so that exp never overflows: e^-x for x >= 0, e^x otherwise.
+    """
     if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
-    if x < 0.0:
+        out = 1.0 / (1.0 + math.exp(-x))
+    elif x < 0.0:
         e = math.exp(x)
-        return e / (1.0 + e)
-    return x  # nan
+        out = e / (1.0 + e)
+    else:
+        out = x  # nan
+    return out, out * (1.0 - out)
 
 
-def _max(a: float, b: float) -> float:
-    if a != a or b != b:
-        return NAN
-    return a if a >= b else b
+def _max(a: float, b: float) -> tuple[float, float, float]:
+    """The larger input, which takes all of the gradient; a tie splits it evenly.
+
+    With a nan the output is nan and there is no larger input: both get all of
+    the gradient, as in PyTorch's maximum.
+    """
+    if a > b:
+        return a, 1.0, 0.0
+    if b > a:
+        return b, 0.0, 1.0
+    if a == b:
+        return a, 0.5, 0.5
+    return NAN, 1.0, 1.0
 
 
-def _relu(x: float) -> float:
-    return 0.0 if x <= 0.0 else x  # nan <= 0 is False, so nan stays nan
-
-
-def _log(x: float) -> float:
+def _relu(x: float) -> tuple[float, float]:
+    """max(x, 0) as its own gate, with relu'(0) = 0; a nan stays nan."""
     if x > 0.0:
-        return math.log(x)
-    if x == 0.0:
-        return -INF
-    return NAN  # negative or nan
+        return x, 1.0
+    return (0.0 if x <= 0.0 else x), 0.0
+
+
+def _tanh(x: float) -> tuple[float, float]:
+    """tanh, with tanh' = 1 - tanh²."""
+    out = math.tanh(x)
+    return out, 1.0 - out * out
+
+
+def _log(x: float) -> tuple[float, float]:
+    """The natural log, with d/dx = 1/x: log 0 = -inf, and a negative x gives nan."""
+    if x > 0.0:
+        out = math.log(x)
+    elif x == 0.0:
+        out = -INF
+    else:
+        out = NAN  # negative or nan
+    return out, _safe_reciprocal(x)
 
 
 def _is_odd_integer(c: float) -> bool:
     return c.is_integer() and math.fmod(c, 2.0) != 0.0
 
 
-def _pow(x: float, c: float) -> float:
+def _power(x: float, c: float) -> float:
     if x < 0.0 and math.isfinite(x) and math.isfinite(c) and not c.is_integer():
         return NAN  # a negative number to a fractional power has no real value
     try:
-        out = x**c
+        return x**c
     except OverflowError:  # |x| ** c too large: the sign is the base's for odd c
         return -INF if x < 0.0 and _is_odd_integer(c) else INF
     except ZeroDivisionError:  # 0.0 ** negative: IEEE pow gives ±inf
         return math.copysign(INF, x) if _is_odd_integer(c) else INF
-    return out
 
 
-# --- local derivatives: d out / d operand, given the output ---------------
+def _pow(x: float, c: float) -> tuple[float, float, float]:
+    """x ** c for a constant c, with d/dx = c·x^(c-1).
 
-_ONE_ONE = (1.0, 1.0)
-
-
-def _add_grads(out: float, a: float, b: float) -> tuple[float, float]:
-    return _ONE_ONE
-
-
-def _mul_grads(out: float, a: float, b: float) -> tuple[float, float]:
-    return (b, a)
+    x ** 0 is 1 everywhere, so its slope is 0 (even at x = 0). The exponent is
+    never differentiated: its entry is nan.
+    """
+    slope = 0.0 if c == 0.0 else c * _power(x, c - 1.0)
+    return _power(x, c), slope, NAN
 
 
-def _exp_grads(out: float, x: float) -> tuple[float]:
-    return (out,)
-
-
-def _reciprocal_grads(out: float, x: float) -> tuple[float]:
-    return (-out * out,)
-
-
-def _sigmoid_grads(out: float, x: float) -> tuple[float]:
-    return (out * (1.0 - out),)
-
-
-def _tanh_grads(out: float, x: float) -> tuple[float]:
-    return (1.0 - out * out,)
-
-
-_ALL_TO_FIRST = (1.0, 0.0)
-_ALL_TO_SECOND = (0.0, 1.0)
-_HALF_EACH = (0.5, 0.5)
-
-
-def _max_grads(out: float, a: float, b: float) -> tuple[float, float]:
-    # The larger input takes all of the gradient; a tie splits it evenly. With a
-    # nan there is no larger input: both get all of it, as in PyTorch's maximum.
-    if a > b:
-        return _ALL_TO_FIRST
-    if b > a:
-        return _ALL_TO_SECOND
-    if a == b:
-        return _HALF_EACH
-    return _ONE_ONE
-
-
-_ONE = (1.0,)
-_ZERO = (0.0,)
-
-
-def _relu_grads(out: float, x: float) -> tuple[float]:
-    return _ONE if out > 0.0 else _ZERO  # relu'(0) = 0
-
-
-def _log_grads(out: float, x: float) -> tuple[float]:
-    return (_reciprocal(x),)
-
-
-_ZERO_NAN = (0.0, NAN)
-
-
-def _pow_grads(out: float, x: float, c: float) -> tuple[float, float]:
-    # The exponent is always a constant and never differentiated: its entry is nan.
-    if c == 0.0:
-        return _ZERO_NAN  # x ** 0 is 1 everywhere, so its slope is 0 (even at x = 0)
-    return (c * _pow(x, c - 1.0), NAN)
-
+# --- the table -------------------------------------------------------------------
 
 GATES: dict[str, Gate] = {}
 
@@ -208,9 +202,8 @@ def _check_fields(gate: Gate) -> None:
             raise TypeError(f"a gate's {field} must be a non-empty string, got {text!r}")
     if isinstance(gate.arity, bool) or gate.arity not in (1, 2):
         raise ValueError(f"gate {gate.name!r}: a gate takes one or two operands, not {gate.arity}")
-    for field in ("forward", "local_grads"):
-        if not callable(getattr(gate, field)):
-            raise TypeError(f"gate {gate.name!r}: {field} must be a function")
+    if not callable(gate.rule):
+        raise TypeError(f"gate {gate.name!r}: rule must be a function")
     if gate.needs_constant and not (gate.accepts_constant and gate.arity == 2):
         raise ValueError(f"gate {gate.name!r}: needs_constant needs accepts_constant and arity 2")
 
@@ -225,15 +218,13 @@ def _built_in(gate: Gate) -> Gate:
     return gate
 
 
-ADD = _built_in(Gate("add", "+", 2, _add, _add_grads, accepts_constant=True))
-MUL = _built_in(Gate("mul", "*", 2, _mul, _mul_grads, accepts_constant=True))
-EXP = _built_in(Gate("exp", "exp", 1, _exp, _exp_grads))
-RECIPROCAL = _built_in(Gate("reciprocal", "1/x", 1, _reciprocal, _reciprocal_grads))
-SIGMOID = _built_in(Gate("sigmoid", "σ", 1, _sigmoid, _sigmoid_grads))
-MAX = _built_in(Gate("max", "max", 2, _max, _max_grads, accepts_constant=True))
-RELU = _built_in(Gate("relu", "relu", 1, _relu, _relu_grads))
-TANH = _built_in(Gate("tanh", "tanh", 1, math.tanh, _tanh_grads))
-LOG = _built_in(Gate("log", "log", 1, _log, _log_grads))
-POW = _built_in(
-    Gate("pow", "**", 2, _pow, _pow_grads, accepts_constant=True, needs_constant=True)
-)
+ADD = _built_in(Gate("add", "+", 2, _add, accepts_constant=True))
+MUL = _built_in(Gate("mul", "*", 2, _mul, accepts_constant=True))
+EXP = _built_in(Gate("exp", "exp", 1, _exp))
+RECIPROCAL = _built_in(Gate("reciprocal", "1/x", 1, _reciprocal))
+SIGMOID = _built_in(Gate("sigmoid", "σ", 1, _sigmoid))
+MAX = _built_in(Gate("max", "max", 2, _max, accepts_constant=True))
+RELU = _built_in(Gate("relu", "relu", 1, _relu))
+TANH = _built_in(Gate("tanh", "tanh", 1, _tanh))
+LOG = _built_in(Gate("log", "log", 1, _log))
+POW = _built_in(Gate("pow", "**", 2, _pow, accepts_constant=True, needs_constant=True))

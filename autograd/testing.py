@@ -184,8 +184,8 @@ def _apply_if_smooth(step: Step, nodes: Sequence[_Node]) -> _Node | None:
         point.append(step.const)
     gate = step.gate
     try:
-        out = gate.forward(*point)
-        table = gate.local_grads(out, *point)[: len(operands)]
+        out, *grads = gate.rule(*point)
+        table = grads[: len(operands)]
         probed = [_smooth_slope(gate, point, i) for i in range(len(operands))]
     except (ArithmeticError, ValueError):  # a user's gate may raise outside its domain
         return None

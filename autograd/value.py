@@ -19,6 +19,7 @@ and methods to that table, so every operation below is one line.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 from . import graph, ops
 from .composite import Composite, _Active
@@ -53,6 +54,60 @@ def _as_constant(x: object) -> float | None:
 
 _new_object = object.__new__
 _next_id = itertools.count().__next__
+
+
+class _NoOperand:
+    """Marks a one-operand gate's call: `x.exp()` passes no second operand."""
+
+
+_NO_OPERAND = _NoOperand()
+
+
+def _gate_method(gate: Gate) -> Callable[..., Value]:
+    """The function that applies `gate` to a Value (and to a second operand if any).
+
+    The one place gate outputs are made. The operators and methods of Value are
+    these functions, made once from the table, so applying a gate costs one call
+    of its rule and one new object. Creation skips __init__'s checks (every field
+    is known good), and the local derivatives come from the rule now, while the
+    operands' numbers are at hand, so backward is only multiplications and sums.
+    A second operand that is not a Value must be a plain number, which the gate
+    keeps as its constant; anything else returns NotImplemented (so `v + "a"` is
+    Python's TypeError).
+    """
+    rule = gate.rule
+
+    def apply_gate(a: Value, other: object = _NO_OPERAND) -> Value:
+        b: Value | None = None
+        const: float | None = None
+        db = 0.0
+        if other is _NO_OPERAND:
+            data, da = rule(a.data)
+        elif isinstance(other, Value):
+            data, da, db = rule(a.data, other.data)
+            b = other
+        else:
+            const = other if type(other) is float else _as_constant(other)
+            if const is None:
+                return NotImplemented
+            data, da, _ = rule(a.data, const)
+        out = _new_object(Value)
+        out.data = data
+        out.grad = 0.0
+        out._label = None
+        out._gate = gate
+        out._a = a
+        out._da = da
+        out._b = b
+        out._db = db
+        out._const = const
+        out._scope = _Active.current
+        out._id = _next_id()
+        return out
+
+    apply_gate.__name__ = apply_gate.__qualname__ = gate.name
+    apply_gate.__doc__ = f"The {gate.name} gate ({gate.symbol}) applied to this Value."
+    return apply_gate
 
 
 class Value:
@@ -139,6 +194,18 @@ class Value:
         return self.data
 
     # --- applying gates ------------------------------------------------------
+    # Each operator and method applies one gate of the table through the function
+    # `_gate_method` made from it: one call of the gate's rule, one new Value.
+    # Addition and multiplication commute, so `2 + x` is drawn as x into `+2`.
+
+    __add__ = __radd__ = _gate_method(ops.ADD)
+    __mul__ = __rmul__ = _gate_method(ops.MUL)
+    exp = _gate_method(ops.EXP)
+    reciprocal = _gate_method(ops.RECIPROCAL)
+    sigmoid = _gate_method(ops.SIGMOID)
+    relu = _gate_method(ops.RELU)
+    tanh = _gate_method(ops.TANH)
+    log = _gate_method(ops.LOG)
 
     def apply(self, gate: Gate, *others: Value | Number) -> Value:
         """Apply any gate of the table with self as its first operand.
@@ -155,49 +222,32 @@ class Value:
         if not isinstance(last, Value):
             if not gate.accepts_constant:
                 raise TypeError(f"gate {gate.name!r} takes Values, got {type(last).__name__}")
-            return _output(gate, self, None, _to_float(last, f"operand of {gate.name}"))
-        if gate.needs_constant:
+            last = _to_float(last, f"operand of {gate.name}")
+        elif gate.needs_constant:
             raise TypeError(f"the last operand of gate {gate.name!r} must be a plain number")
-        if gate.arity == 1:
-            return _output(gate, self, None, None)
-        return _output(gate, self, last, None)
-
-    def __add__(self, other: Value | Number) -> Value:
-        if isinstance(other, Value):
-            return _output(ops.ADD, self, other, None)
-        const = other if type(other) is float else _as_constant(other)
-        return NotImplemented if const is None else _output(ops.ADD, self, None, const)
-
-    def __mul__(self, other: Value | Number) -> Value:
-        if isinstance(other, Value):
-            return _output(ops.MUL, self, other, None)
-        const = other if type(other) is float else _as_constant(other)
-        return NotImplemented if const is None else _output(ops.MUL, self, None, const)
-
-    # Addition and multiplication commute, so `2 + x` is drawn as x into `+2`.
-    __radd__ = __add__
-    __rmul__ = __mul__
+        apply_gate = _gate_method(gate)
+        return apply_gate(self, last) if gate.arity == 2 else apply_gate(self)
 
     def __neg__(self) -> Value:
-        return _output(ops.MUL, self, None, -1.0)
+        return _mul(self, -1.0)
 
     def __sub__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
-            return _output(ops.ADD, self, -other, None)
+            return _add(self, -other)
         const = other if type(other) is float else _as_constant(other)
-        return NotImplemented if const is None else _output(ops.ADD, self, None, -const)
+        return NotImplemented if const is None else _add(self, -const)
 
     def __rsub__(self, other: Number) -> Value:
         const = other if type(other) is float else _as_constant(other)
-        return NotImplemented if const is None else _output(ops.ADD, -self, None, const)
+        return NotImplemented if const is None else _add(-self, const)
 
     def __truediv__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
-            return _output(ops.MUL, self, other.reciprocal(), None)
+            return _mul(self, other.reciprocal())
         const = other if type(other) is float else _as_constant(other)
         if const is None:
             return NotImplemented
-        return _output(ops.MUL, self, None, ops.RECIPROCAL.forward(const))
+        return _mul(self, ops.RECIPROCAL.forward(const))
 
     def __rtruediv__(self, other: Number) -> Value:
         const = other if type(other) is float else _as_constant(other)
@@ -205,7 +255,7 @@ class Value:
             return NotImplemented
         if const == 1.0:  # 1 / x is the reciprocal gate itself, as the slides draw it
             return self.reciprocal()
-        return _output(ops.MUL, self.reciprocal(), None, const)
+        return _mul(self.reciprocal(), const)
 
     def __pow__(self, exponent: Number, modulo: None = None) -> Value:
         if modulo is not None:
@@ -216,30 +266,12 @@ class Value:
                 "write (b.log() * x).exp() for b ** x"
             )
         const = _as_constant(exponent)
-        return NotImplemented if const is None else _output(ops.POW, self, None, const)
+        return NotImplemented if const is None else _pow(self, const)
 
     def __rpow__(self, base: Number) -> Value:
         raise TypeError(
             f"{base!r} ** Value is not a gate; write (math.log(b) * x).exp() for b ** x"
         )
-
-    def exp(self) -> Value:
-        return _output(ops.EXP, self, None, None)
-
-    def reciprocal(self) -> Value:
-        return _output(ops.RECIPROCAL, self, None, None)
-
-    def sigmoid(self) -> Value:
-        return _output(ops.SIGMOID, self, None, None)
-
-    def relu(self) -> Value:
-        return _output(ops.RELU, self, None, None)
-
-    def tanh(self) -> Value:
-        return _output(ops.TANH, self, None, None)
-
-    def log(self) -> Value:
-        return _output(ops.LOG, self, None, None)
 
     def max(self, other: Value | Number) -> Value:
         """A max gate: the larger input gets all of the gradient, a tie half each.
@@ -247,9 +279,9 @@ class Value:
         Only this method records a gate; Python's builtin `max(a, b)` just
         compares `.data` and returns one of the two Values.
         """
-        if isinstance(other, Value):
-            return _output(ops.MAX, self, other, None)
-        return _output(ops.MAX, self, None, _to_float(other, "max() operand"))
+        if not isinstance(other, Value):
+            other = _to_float(other, "max() operand")
+        return _max(self, other)
 
     # --- comparisons look at the numbers; == stays identity -------------------
     # Values are graph nodes, so they hash and compare equal by identity (they can
@@ -293,36 +325,8 @@ def _data_of(x: Value | Number) -> float:
     raise TypeError(f"cannot compare a Value with {type(x).__name__}")
 
 
-def _output(gate: Gate, a: Value, b: Value | None, const: float | None) -> Value:
-    """A new Value: `gate` applied to a, and to b or to the constant if given.
-
-    The one place gate outputs are made. It skips __init__'s checks (every field
-    is known good) and computes the local derivatives now, while the operands'
-    numbers are at hand, so backward is only multiplications and additions.
-    """
-    x = a.data
-    if b is not None:
-        y = b.data
-        data = gate.forward(x, y)
-        da, db = gate.local_grads(data, x, y)
-    elif const is not None:
-        data = gate.forward(x, const)
-        da = gate.local_grads(data, x, const)[0]
-        db = 0.0
-    else:
-        data = gate.forward(x)
-        (da,) = gate.local_grads(data, x)
-        db = 0.0
-    out = _new_object(Value)
-    out.data = data
-    out.grad = 0.0
-    out._label = None
-    out._gate = gate
-    out._a = a
-    out._da = da
-    out._b = b
-    out._db = db
-    out._const = const
-    out._scope = _Active.current
-    out._id = _next_id()
-    return out
+# The gates the methods above build on, for their own use.
+_add = Value.__add__
+_mul = Value.__mul__
+_pow = _gate_method(ops.POW)
+_max = _gate_method(ops.MAX)

@@ -27,15 +27,13 @@ def neuron(w0: Value, x0: Value, w1: Value, x1: Value, w2: Value) -> Value:
     return (w0 * x0 + w1 * x1 + w2).sigmoid()
 
 
-def _softplus(x: float) -> float:
-    return math.log1p(math.exp(-abs(x))) + max(x, 0.0)  # log(1 + e^x), without overflow
+def _softplus_with_a_bug(x: float) -> tuple[float, float]:
+    """log(1 + e^x) without overflow, and its derivative σ(x)... written with a slip."""
+    out = math.log1p(math.exp(-abs(x))) + max(x, 0.0)
+    return out, 1.0 / (1.0 + math.exp(x))  # should be e^-x in the denominator: σ(x), not σ(-x)
 
 
-def _softplus_grads_with_a_bug(out: float, x: float) -> tuple[float]:
-    return (1.0 / (1.0 + math.exp(x)),)  # should be e^-x in the denominator: σ(x), not σ(-x)
-
-
-SOFTPLUS = register_gate(Gate("softplus", "softplus", 1, _softplus, _softplus_grads_with_a_bug))
+SOFTPLUS = register_gate(Gate("softplus", "softplus", 1, _softplus_with_a_bug))
 
 
 def softplus_layer(w: Value, x: Value, b: Value) -> Value:

@@ -25,7 +25,7 @@ def neuron(w0, x0, w1, x1, w2):
 
 def steep_tanh(factor):
     """tanh(1e4 x), whose table derivative is `factor` times the true one."""
-    return Gate("steep", "s", 1, lambda x: math.tanh(1e4 * x), lambda _, x: (factor * d_steep(x),))
+    return Gate("steep", "s", 1, lambda x: (math.tanh(1e4 * x), factor * d_steep(x)))
 
 
 def d_steep(x):
@@ -131,8 +131,11 @@ def test_a_correct_registered_gate_passes(gate_table, cube_gate):
 
 def test_only_the_variant_with_a_wrong_derivative_is_named(gate_table):
     # Built-in gates cannot be replaced; a variant of tanh under its own name can be wrong.
-    tanh = GATES["tanh"]
-    wrong = register_gate(Gate("my_tanh", "tanh", 1, tanh.forward, lambda out, x: (1 - out,)))
+    def tanh_with_a_bug(x):
+        out = math.tanh(x)
+        return out, 1 - out  # should be 1 - out²
+
+    wrong = register_gate(Gate("my_tanh", "tanh", 1, tanh_with_a_bug))
     report = gradcheck(lambda x: (x * 2).apply(wrong) + x.tanh(), [0.3])
     assert [gate.gate for gate in report.wrong_gates] == ["my_tanh"]
 
@@ -256,7 +259,8 @@ def test_a_max_tie_further_inside_h_is_checked_at_a_smaller_step():
 
 def test_a_kink_with_an_impossible_derivative_is_wrong(gate_table):
     # relu's slopes at 0 are 0 and 1; a derivative of 2 is neither.
-    bad = register_gate(Gate("bad_relu", "r", 1, GATES["relu"].forward, lambda out, x: (2.0,)))
+    relu = GATES["relu"]
+    bad = register_gate(Gate("bad_relu", "r", 1, lambda x: (relu.forward(x), 2.0)))
     report = gradcheck(lambda x: x.apply(bad), [0.0])
     (row,) = report.failures
     assert row.verdict == WRONG
