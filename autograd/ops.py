@@ -16,6 +16,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .validate import is_real_number
+
 INF = math.inf
 NAN = math.nan
 
@@ -204,8 +206,30 @@ def _check_fields(gate: Gate) -> None:
         raise ValueError(f"gate {gate.name!r}: a gate takes one or two operands, not {gate.arity}")
     if not callable(gate.rule):
         raise TypeError(f"gate {gate.name!r}: rule must be a function")
+    _try_rule(gate)
     if gate.needs_constant and not (gate.accepts_constant and gate.arity == 2):
         raise ValueError(f"gate {gate.name!r}: needs_constant needs accepts_constant and arity 2")
+
+
+def _try_rule(gate: Gate) -> None:
+    """Call the rule once at an ordinary point to catch a result of the wrong shape.
+
+    A rule that raises there may simply be outside its domain, so only a result
+    that is not (output, one derivative per operand) is an error.
+    """
+    try:
+        result = gate.rule(*[0.5] * gate.arity)
+    except Exception:  # the rule's own business; its first real use will tell
+        return
+    if (
+        not isinstance(result, tuple)
+        or len(result) != gate.arity + 1
+        or not all(is_real_number(x) for x in result)
+    ):
+        raise TypeError(
+            f"gate {gate.name!r}: rule must return (output, one derivative per operand), "
+            f"{gate.arity + 1} numbers; at 0.5 it returned {result!r}"
+        )
 
 
 _BUILT_IN: set[str] = set()

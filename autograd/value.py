@@ -76,13 +76,18 @@ def _gate_method(gate: Gate) -> Callable[..., Value]:
     Python's TypeError).
     """
     rule = gate.rule
+    takes_two = gate.arity == 2
 
     def apply_gate(a: Value, other: object = _NO_OPERAND) -> Value:
         b: Value | None = None
         const: float | None = None
         db = 0.0
         if other is _NO_OPERAND:
+            if takes_two:
+                raise TypeError(f"{gate.name}() needs a second operand")
             data, da = rule(a.data)
+        elif not takes_two:
+            raise TypeError(f"{gate.name}() takes no operand, got {type(other).__name__}")
         elif isinstance(other, Value):
             data, da, db = rule(a.data, other.data)
             b = other
@@ -149,8 +154,13 @@ class Value:
 
     @label.setter
     def label(self, label: str | None) -> None:
-        if label is not None and not isinstance(label, str):
-            raise TypeError(f"label must be a string or None, got {type(label).__name__}")
+        if label is not None:
+            if not isinstance(label, str):
+                raise TypeError(f"label must be a string or None, got {type(label).__name__}")
+            try:
+                label.encode("utf-8")
+            except UnicodeEncodeError:  # e.g. a lone surrogate: no picture could show it
+                raise ValueError(f"label must be valid text, got {label!r}") from None
         self._label = label
 
     @property

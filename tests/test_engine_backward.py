@@ -154,6 +154,32 @@ def test_register_gate_checks_the_gate_before_it_is_used(gate_table, gate, error
     assert GATES["tanh"].forward(0.5) == math.tanh(0.5)
 
 
+def test_a_rule_of_the_wrong_shape_is_refused_when_registered(gate_table):
+    with pytest.raises(TypeError, match="rule must return"):
+        register_gate(Gate("twice", "2x", 1, lambda x: x * 2))
+    with pytest.raises(TypeError, match="rule must return"):
+        register_gate(Gate("pair", "p", 2, lambda a, b: (a * b, b)))
+
+
+def test_a_rule_that_fails_at_the_probe_point_is_still_accepted(gate_table):
+    def acosh(x):  # defined for x >= 1 only: raises at the probe point 0.5
+        return math.acosh(x), 1 / math.sqrt(x * x - 1)
+
+    gate = register_gate(Gate("acosh", "acosh", 1, acosh))
+    assert Value(2.0).apply(gate).data == math.acosh(2.0)
+
+
+@pytest.mark.parametrize("extra", [None, 2, True, Value(1.0)])
+def test_a_one_operand_method_refuses_a_stray_argument(extra):
+    with pytest.raises(TypeError, match=r"exp\(\) takes no operand"):
+        Value(1.0).exp(extra)
+
+
+def test_a_two_operand_gate_needs_its_second_operand():
+    with pytest.raises(TypeError, match="needs a second operand"):
+        Value.__add__(Value(1.0))
+
+
 def test_apply_checks_its_operands():
     x = Value(2.0)
     with pytest.raises(TypeError, match="takes 1 operands"):

@@ -70,6 +70,8 @@ def test_a_label_must_be_a_string_also_when_set_later():
     assert v.label == "q"
     v.label = None
     assert v.label is None
+    with pytest.raises(ValueError, match="valid text"):
+        v.label = "\ud800"  # a lone surrogate cannot be written to any file
 
 
 # --- numbers as constants ---------------------------------------------------

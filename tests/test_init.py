@@ -43,9 +43,16 @@ def test_zeros_is_all_zeros():
     assert not init.zeros(3, 4, np.random.default_rng(0)).any()
 
 
-def test_zero_init_never_breaks_symmetry():
+def constant(fan_in, fan_out, rng):
+    """Every weight 0.3: as symmetric as zeros, but the neurons do learn."""
+    return np.full((fan_out, fan_in), 0.3)
+
+
+@pytest.mark.parametrize("symmetric_init", ["zeros", constant])
+def test_a_symmetric_init_never_breaks_symmetry(symmetric_init):
     """The lecture's warning: identical neurons get identical gradients, so stay identical."""
-    model = MLP(2, [3, 1], activation="tanh", init="zeros", rng=0)
+    model = MLP(2, [3, 1], activation="tanh", init=symmetric_init, rng=0)
+    start = [w.data for w in model.layers[0].neurons[0].w]
     optimizer = SGD(model.parameters(), lr=0.5)
     for _ in range(5):
         optimizer.zero_grad()
@@ -54,6 +61,8 @@ def test_zero_init_never_breaks_symmetry():
         optimizer.step()
     hidden = [[w.data for w in neuron.w] for neuron in model.layers[0].neurons]
     assert hidden[0] == hidden[1] == hidden[2]
+    if symmetric_init is constant:  # they did learn, all in step
+        assert hidden[0] != start
 
 
 def test_a_seed_reproduces_the_weights():
