@@ -72,7 +72,8 @@ def backward_steps(root: Value) -> Iterator[Value]:
     gradients of inner nodes through the graph again. On the usual first pass
     every gradient is already zero and there is nothing to set aside. The pass
     runs as the steps are taken: a caller who stops early gets every `.grad`
-    back as it was before the pass.
+    back as it was before the pass (so do not run another pass over the same
+    nodes while stepping through this one).
     """
     gates, leaves = walk(root)
     gates.reverse()
