@@ -198,6 +198,14 @@ def test_frames_next_to_other_outputs_in_one_folder_are_fine(in_empty_folder):
     assert names == ["step.gif", "step_00.png", "step_01.png", "step_02.png", "steps_f.dot"]
 
 
+def test_a_second_shorter_run_leaves_no_frames_of_the_first(in_empty_folder):
+    assert main([*SLIDE, "-o", "f.dot", "--frames", "steps"]) == 0  # 4 frames
+    (in_empty_folder / "steps" / "notes.txt").write_text("mine")
+    assert main(["x*2", "x=1", "-o", "f.dot", "--frames", "steps"]) == 0  # 3 frames
+    names = sorted(p.name for p in (in_empty_folder / "steps").iterdir())
+    assert names == ["notes.txt", "step_00.png", "step_01.png", "step_02.png"]
+
+
 def test_each_frame_is_drawn_once_for_both_the_folder_and_the_gif(monkeypatch, in_empty_folder):
     calls = []
 

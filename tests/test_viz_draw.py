@@ -12,10 +12,10 @@ from fractions import Fraction
 
 import graphviz
 import pytest
-from test_viz_dotparse import gates, parse, wires
+from test_viz_dotparse import gates, html, parse, text_of, wires
 
 import viz
-from autograd import Value, composite
+from autograd import Value, composite, topological_order
 from viz.scene import MAX_NODES, WARN_NODES
 
 GREEN = viz.DEFAULT.value_color
@@ -245,8 +245,11 @@ def test_after_backward_auto_shows_gradients_and_no_note() -> None:
 
 def test_show_grad_forced_on_and_off() -> None:
     f = fxyz()
-    shown = parse(viz.draw(f, show_grad=True).source)
-    assert red_numbers(shown) == ["0.00"] * 5
+    source = viz.draw(f, show_grad=True).source
+    # x, y, z, q, f in wire order: the lecture's gradients, computed for the picture
+    assert red_numbers(parse(source)) == ["-4.00", "-4.00", "3.00", "-4.00", "1.00"]
+    assert "are 0: call f.backward()" in source
+    assert [n.grad for n in topological_order(f)] == [0.0] * 5
     f.backward()
     hidden = viz.draw(f, show_grad=False).source
     assert red_numbers(parse(hidden)) == []
@@ -258,6 +261,81 @@ def test_zero_grad_hides_gradients_again() -> None:
     f.backward()
     f.zero_grad()
     assert red_numbers(drawn(f)) == []
+
+
+def note(graph) -> str:
+    label = graph.attrs.get("label")
+    return text_of(html(label)) if label else ""
+
+
+def x_wires(graph) -> tuple[str, list[str]]:
+    """The gradient on x's trunk and those on its branches."""
+    (trunk,) = [w for w in wires(graph) if w.label.start == "x"]
+    branches = [w.label.grad for w in wires(graph) if w.source == f"wire:{trunk.id}"]
+    return trunk.label.grad, branches
+
+
+def test_a_value_used_by_another_root_still_adds_up_on_the_picture() -> None:
+    x = Value(2.0, "x")
+    f = x * 10
+    g = x * x
+    f.backward()
+    g.backward()  # x.grad is now 10 + 4 = 14, but the picture of g is about g alone
+    assert x.grad == 14.0
+    picture = parse(viz.draw(g).source)
+    trunk, branches = x_wires(picture)
+    assert trunk == "4.00"  # ∂g/∂x = 2x
+    assert branches == ["2.00", "2.00"]  # and the trunk is the sum of its branches
+    assert "one backward pass from f" in note(picture)  # g has no label: "f" on the picture
+    assert "other backward passes reached them" in note(picture)
+
+
+def test_two_backward_calls_draw_one_pass_and_say_the_grads_differ() -> None:
+    f = fxyz()
+    f.backward()
+    once = viz.draw(f).source
+    f.backward()
+    assert f.grad == 2.0  # the engine accumulates, as PyTorch does
+    twice = parse(viz.draw(f).source)
+    lecture = ["-4.00", "-4.00", "3.00", "-4.00", "1.00"]  # x, y, z, q, f
+    assert red_numbers(twice) == red_numbers(parse(once)) == lecture  # not doubled
+    assert "differ" in note(twice)
+    assert "differ" not in once  # after one pass the .grad are what is drawn: no note
+    assert note(parse(once)) == ""
+
+
+def test_an_inner_node_is_drawn_with_its_own_gradients() -> None:
+    x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
+    q = x + y
+    q.label = "q"
+    f = q * z
+    f.backward()  # q.grad == x.grad == -4: gradients of f
+    picture = parse(viz.draw(q).source)
+    assert red_numbers(picture) == ["1.00", "1.00", "1.00"]  # ∂q/∂x, ∂q/∂y, ∂q/∂q
+    assert "one backward pass from q" in note(picture)
+
+
+def test_a_nan_gradient_is_no_reason_for_a_note() -> None:
+    x = Value(math.nan, "x")
+    f = x * x
+    f.backward()
+    assert math.isnan(x.grad)  # nan != nan, yet the .grad are exactly what is drawn
+    assert note(parse(viz.draw(f).source)) == ""
+
+
+def test_draw_leaves_every_grad_as_it_was() -> None:
+    x = Value(2.0, "x")
+    f = x * 10
+    g = x * x
+    f.backward()
+    g.backward()
+    g.backward()
+    nodes = topological_order(f) + topological_order(g)
+    before = [n.grad for n in nodes]
+    for root in (f, g):
+        for show_grad in ("auto", True, False):
+            viz.draw(root, show_grad=show_grad)
+    assert [n.grad for n in nodes] == before == [18.0, 1.0, 18.0, 2.0]  # x: 10 + 4 + 4
 
 
 def test_named_root_is_used_in_the_note_and_at_the_end() -> None:

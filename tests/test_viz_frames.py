@@ -14,6 +14,7 @@ from test_viz_draw import fxyz
 import viz
 import viz.steps
 from autograd import Value, backward_steps, composite, topological_order
+from viz.steps import write_frames
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
 fmt = viz.format_number
@@ -300,6 +301,22 @@ def test_save_frames_writes_numbered_pngs_of_one_size(tmp_path: Path) -> None:
         with PIL.open(p) as image:
             sizes.add(image.size)
     assert len(sizes) == 1
+
+
+def test_writing_frames_again_removes_the_old_ones_and_nothing_else(tmp_path: Path) -> None:
+    first = write_frames([b"a"] * 12, tmp_path)  # step_00 ... step_11
+    assert len(first) == 12
+    keep = ["step_notes.txt", "step_notes.png", "step_01.gif", "steps.png", "f.png"]  # not frames
+    for name in keep:
+        (tmp_path / name).write_bytes(b"mine")
+    (tmp_path / "step_folder.png").mkdir()  # a folder, not a frame: left alone
+    second = write_frames([b"b"] * 3, tmp_path)
+    assert [p.name for p in second] == ["step_00.png", "step_01.png", "step_02.png"]
+    frames = sorted(p.name for p in tmp_path.glob("step_[0-9]*.png") if p.is_file())
+    assert frames == ["step_00.png", "step_01.png", "step_02.png"]
+    assert all(p.read_bytes() == b"b" for p in second)
+    assert all((tmp_path / name).read_bytes() == b"mine" for name in keep)
+    assert (tmp_path / "step_folder.png").is_dir()
 
 
 @needs_dot

@@ -12,6 +12,7 @@ import pytest
 from test_viz_draw import fxyz, sigmoid_circuit
 
 import viz
+from autograd import Gate, Value, composite
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
 
@@ -106,3 +107,26 @@ def test_every_direction_and_group_mode_renders(tmp_path: Path) -> None:
             path = viz.render(f, tmp_path / f"{rankdir}-{groups}.svg", rankdir=rankdir,
                               groups=groups)  # fmt: skip
             assert "<svg" in path.read_text()
+
+
+def surrogate_circuit():
+    """A gate symbol and a composite name holding lone surrogates: text no file can encode."""
+    odd = Gate("odd_square", "sq\udc80", 1, lambda x: (x * x, 2 * x))
+    x = Value(3.0, "x")
+    with composite("bad\ud800name"):
+        f = x.apply(odd)
+    f.backward()
+    return f
+
+
+def test_text_that_cannot_be_encoded_is_written_as_its_escape(tmp_path: Path) -> None:
+    source = viz.render(surrogate_circuit(), tmp_path / "odd.dot").read_text(encoding="utf-8")
+    assert html.unescape(source).count("\\udc80") == 1  # the gate's symbol
+    assert html.unescape(source).count("\\ud800") == 1  # the box's name
+
+
+@needs_dot
+def test_graphviz_draws_text_that_cannot_be_encoded(tmp_path: Path) -> None:
+    text = html.unescape(viz.render(surrogate_circuit(), tmp_path / "odd.svg").read_text())
+    assert "sq\\udc80" in text and "bad\\ud800name" in text
+    assert "9.00" in text and "6.00" in text  # 3², and its gradient 2·3

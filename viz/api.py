@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import subprocess
@@ -12,7 +13,7 @@ import graphviz
 from autograd import Value, topological_order
 
 from .dot import to_digraph
-from .scene import OptionError, build_scene, current_state, root_name
+from .scene import OptionError, build_scene, finished_state, one_pass, root_name
 from .theme import Theme, chosen
 
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf", ".dot": None, ".gv": None}
@@ -44,9 +45,14 @@ def draw(
 ) -> graphviz.Digraph:
     """The graph ending at `root` as the slides draw it, as a `graphviz.Digraph`.
 
-    Forward values in green above each wire, gradients in red below.
-    `show_grad`: True, False, or "auto" (gradients once backward has run, i.e.
-    `root.grad != 0`; before that the picture says they are not computed yet).
+    Forward values in green above each wire, gradients in red below: d root / d value
+    for one backward pass from `root`, computed for the picture by the engine's own
+    backward steps (every `.grad` is left as it was). That is what `root.backward()`
+    gives on fresh Values; when the Values' `.grad` hold something else (two passes,
+    a pass from a later Value, `root` an inner node) the picture still adds up by
+    the chain rule and its note line says the `.grad` differ.
+    `show_grad`: True, False, or "auto": gradients once backward has reached `root`
+    (`root.grad != 0`); before that the picture says they are not computed yet.
     `groups`: composite gates as a labelled "box", "collapse"d to one gate, or "none".
     `fold_constants`: write constant operands into their gate (`+1`, `*-1`).
     In Jupyter the returned Digraph displays itself.
@@ -59,13 +65,17 @@ def draw(
         show = show_grad
     else:
         raise OptionError(f"show_grad must be True, False or 'auto', got {show_grad!r}")
-    note = None
-    if show_grad == "auto" and not show:
-        note = f"gradients not computed yet: call {root_name(root)}.backward()"
     order = topological_order(root)
+    grads = one_pass(root, order) if show else [0.0] * len(order)
+    if show:
+        note = grad_note(root, order, grads)
+    elif show_grad == "auto":
+        note = f"gradients not computed yet: call {root_name(root)}.backward()"
+    else:
+        note = None  # the user asked for no gradients
     scene = build_scene(
         root,
-        current_state(root, order, show),
+        finished_state(order, grads, show),
         order=order,
         precision=precision,
         fold_constants=fold_constants,
@@ -74,6 +84,29 @@ def draw(
         note=note,
     )
     return to_digraph(scene, theme)
+
+
+def grad_note(root: Value, order: list[Value], grads: list[float]) -> str | None:
+    """A note when the Values' `.grad` are not the gradients drawn (None: they are).
+
+    A student who prints `x.grad` next to the picture must not be left guessing
+    why the two disagree.
+    """
+    held = [node.grad for node in order]
+    if all(_same(a, b) for a, b in zip(held, grads, strict=True)):
+        return None
+    f = root_name(root)
+    if not any(held):
+        return f"gradients drawn for the picture; the Values' .grad are 0: call {f}.backward()"
+    return (
+        f"gradients shown are one backward pass from {f}; "
+        "the Values' .grad differ (other backward passes reached them)"
+    )
+
+
+def _same(a: float, b: float) -> bool:
+    """Equal, counting nan as equal to nan (a nan gradient is what the pass gives)."""
+    return a == b or (math.isnan(a) and math.isnan(b))
 
 
 def render(root: Value, path: str | os.PathLike[str], **options: object) -> Path:

@@ -71,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     parser.add_argument(
         "--frames", metavar="DIR", type=Path,
-        help="also write the backward pass one step per picture: DIR/step_00.png, ...",
+        help="also write the backward pass one step per picture: DIR/step_00.png, ... "
+        "(old step_<number>.png frames in DIR are removed first)",
     )  # fmt: skip
     parser.add_argument(
         "--gif", metavar="PATH", type=Path, help="also write the backward pass as an animated GIF"

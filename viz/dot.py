@@ -12,6 +12,8 @@ the end, so the picture reads `x ──> (+) ──> f` with no gaps.
 Every piece of text (names, symbols, composite names, captions) goes through
 `escape`, which turns it into character references, and every label is an
 HTML-like label built here: a name such as `<x>]; injected [shape=box` stays text.
+A character that cannot be written to a file at all (a lone surrogate such as
+`\\ud800`) is written as its escape, so any text the engine lets through draws.
 Theme values (colours, font names, sizes) are not text: `Theme` accepts only
 plain forms of them when it is made, so they are written as they are.
 """
@@ -52,6 +54,8 @@ def escape(text: str) -> str:
             out.append(_ENTITIES[ch])
         elif ch < " " or ch == "\x7f":
             out.append(" ")  # control characters (newlines included) become spaces
+        elif "\ud800" <= ch <= "\udfff":  # a lone surrogate: no UTF-8 file can hold it
+            out.append(f"&#92;u{ord(ch):04x}")  # so it is written as Python does: \ud800
         else:
             out.append(ch)
     return "".join(out)

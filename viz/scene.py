@@ -11,18 +11,22 @@ A scene is what a slide shows, as data:
 - `Group`: a composite gate drawn as a labelled box around its gates.
 
 What the picture knows about gradients comes in a `GradState`: `viz.draw` shows
-the engine's current `.grad` values (or none), the frames of `viz.steps` show the
-gradients the engine has accumulated after each step of the backward pass.
+the gradients of one backward pass from its root (or none), the frames of
+`viz.steps` show the gradients the engine has accumulated after each step of that
+pass. Both run the engine's own `backward_steps` with every `.grad` set aside
+(`grads_set_aside`), so a picture never shows, or leaves behind, gradients that
+other passes added to the Values.
 """
 
 from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
-from autograd import Value, topological_order
+from autograd import Value, backward_steps, topological_order
 from autograd.composite import Composite
 from autograd.validate import shown
 
@@ -505,7 +509,32 @@ class _Wiring:
         )
 
 
-def current_state(root: Value, order: list[Value], show: bool) -> GradState:
-    """The engine's `.grad` values as they are now, all shown or none."""
+@contextmanager
+def grads_set_aside(order: Sequence[Value]) -> Iterator[None]:
+    """Every `.grad` in `order` is 0.0 inside the block and as it was after it, even on error.
+
+    A picture runs its own backward pass in here, so it starts from zero
+    whatever earlier passes left, and the user's graph is not changed by drawing.
+    """
+    saved = [node.grad for node in order]
+    try:
+        for node in order:
+            node.grad = 0.0
+        yield
+    finally:
+        for node, grad in zip(order, saved, strict=True):
+            node.grad = grad
+
+
+def one_pass(root: Value, order: Sequence[Value]) -> list[float]:
+    """d root / d node for every node of `order`: one fresh backward pass from `root`."""
+    with grads_set_aside(order):
+        for _ in backward_steps(root):
+            pass
+        return [node.grad for node in order]
+
+
+def finished_state(order: Sequence[Value], grads: Sequence[float], show: bool) -> GradState:
+    """A whole backward pass: the gradients `grads`, all shown, or none if not `show`."""
     gates = frozenset(i for i, n in enumerate(order) if n.gate is not None) if show else frozenset()
-    return GradState(grads=[n.grad for n in order], processed=gates, seeded=show)
+    return GradState(grads=grads, processed=gates, seeded=show)

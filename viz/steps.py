@@ -31,6 +31,7 @@ import dataclasses
 import io
 import math
 import os
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -46,7 +47,9 @@ from .scene import (
     GraphTooLargeError,
     build_scene,
     check_size,
+    finished_state,
     gate_text,
+    grads_set_aside,
     root_name,
     validate,
 )
@@ -63,17 +66,11 @@ class _Recording:
 
     def __init__(self, root: Value, order: list[Value]) -> None:
         index = {node: i for i, node in enumerate(order)}
-        saved = [node.grad for node in order]
         self.steps: list[tuple[int, list[float]]] = []  # (gate index, gradients after it)
-        try:
-            for node in order:
-                node.grad = 0.0
+        with grads_set_aside(order):
             for node in backward_steps(root):
                 self.steps.append((index[node], [n.grad for n in order]))
             self.final = [n.grad for n in order]
-        finally:
-            for node, grad in zip(order, saved, strict=True):
-                node.grad = grad
 
 
 def _name(node: Value, root: Value) -> str | None:
@@ -249,8 +246,7 @@ def frames(
         scene = dataclasses.replace(scene, caption_width=caption_width)
         result.append(to_digraph(scene, t))
     # The finished slide: exactly what viz.draw(root) shows after root.backward().
-    every_gate = frozenset(i for i, node in enumerate(order) if node.gate is not None)
-    done = GradState(run.final, every_gate, seeded=True)
+    done = finished_state(order, run.final, show=True)
     result.append(to_digraph(build_scene(root, done, **options), t))  # type: ignore[arg-type]
     return result
 
@@ -303,13 +299,21 @@ def _png_bytes(im) -> bytes:  # a PIL image
     return buffer.getvalue()
 
 
+_FRAME_NAME = re.compile(r"step_[0-9]+\.png")
+
+
 def write_frames(pictures: Sequence[bytes], folder: str | os.PathLike[str]) -> list[Path]:
     """Write `png_frames` pictures as `step_00.png`, `step_01.png`, ... into `folder`.
 
-    The folder is created if needed.
+    The folder is created if needed. Earlier frames in it (`step_<number>.png`)
+    are removed first: frames left from a longer earlier run would play on as if
+    they were part of this one. Other files in the folder are not touched.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("step_*.png"):
+        if old.is_file() and _FRAME_NAME.fullmatch(old.name):
+            old.unlink()
     digits = max(2, len(str(len(pictures) - 1)))
     paths = []
     for k, data in enumerate(pictures):
@@ -355,7 +359,8 @@ def save_frames(root: Value, folder: str | os.PathLike[str], **options: object) 
     """Draw the frames and write them as `step_00.png`, `step_01.png`, ... into `folder`.
 
     Takes the options of `frames`. The folder is created if needed (and not at
-    all if drawing fails). See `png_frames` for the canvas size.
+    all if drawing fails); old `step_<number>.png` frames in it are removed (see
+    `write_frames`). See `png_frames` for the canvas size.
     """
     return write_frames(png_frames(root, **options), folder)
 
