@@ -11,9 +11,14 @@ compares every input's gradient with a central difference of `f` itself:
 When they disagree, the report says why as far as it can tell: the input is not
 in the graph at all (the graph was cut by rebuilding a Value from `.data`), the
 input sits on a kink where finite differences cannot be trusted, f stops being
-finite within h (the edge of a gate's domain: the input is left unchecked), or a
-gate's table derivative is wrong (each gate of the graph is checked against a
-central difference of its own `forward` at this graph's operand values).
+finite within h (the edge of a gate's domain: the input is left unchecked),
+rounding hides f's change over the step (f is huge next to that change: the
+input is left unchecked too), or the graph bypasses its gates.
+
+Every gate of the graph is also checked on its own, against a central
+difference of its own `forward` at this graph's operand values: a wrong table
+derivative fails the report and is named, even where the inputs' gradients
+happen to come out right.
 
 A kink is told from a mere curve by shrinking the step: on a smooth curve the
 slopes from the left and from the right close in as the step shrinks, at a kink
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -40,7 +46,9 @@ WRONG = "wrong"
 KINK = "kink"
 DISCONNECTED = "disconnected"
 EDGE = "edge"  # f is not finite within h: the input could not be checked
+UNRESOLVED = "unresolved"  # rounding in f hides its change over the step: could not check
 
+EPS = sys.float_info.epsilon  # the relative rounding error of one float operation, 2**-52
 REFINEMENTS = 10  # how often a step is quartered to tell a kink from a curve (down to h/4**10)
 
 CUT_GRAPH_HINT = (
@@ -48,8 +56,14 @@ CUT_GRAPH_HINT = (
     "rebuilt from .data (as in Value(a.data ** 2)), which cuts the graph there"
 )
 EDGE_HINT = (
-    "f is not finite within h = {h:g} of this point (the edge of a gate's domain, like log "
-    "at 0), so finite differences cannot check this input; try a smaller h"
+    "f is not finite within a step of {step:g} from this point (the edge of a gate's domain, "
+    "like log at 0), so finite differences cannot check this input; try a smaller h"
+)
+UNRESOLVED_HINT = (
+    "rounding hides f's change over the step of {step:.2g}: f's values carry rounding errors "
+    "of about {noise:.2g}, which can move the central difference by {blur:.2g}, as much as "
+    "the gap between analytic and numeric; a larger h (such as {needed:.1g}) or a point "
+    "where f is smaller can settle it"
 )
 BYPASS_HINT = (
     "every gate's table derivative agrees with its own forward function here, so part of "
@@ -62,14 +76,41 @@ BYPASS_HINT = (
 
 
 def numerical_grad(f: ValueFunction, inputs: Iterable[float], h: float = 1e-6) -> list[float]:
-    """d f / d input_i by central differences, (f(x+h) - f(x-h)) / 2h: error O(h²)."""
+    """d f / d input_i by central differences, (f(x+h) - f(x-h)) / 2h: error O(h²).
+
+    The step grows with the input: input x_i moves by h * max(1, |x_i|), not by h.
+    A float carries about 16 significant digits, so at x = 1e12 a step of 1e-6
+    is lost entirely (x + h == x), and at any large x a fixed h would keep too few
+    digits of the difference. Scaled, the step is always h relative to x.
+    """
     _check_callable(f)
     point = _as_point(inputs)
     _check_number(h, "h", positive=True)
-    return [
-        (_evaluate(f, _shifted(point, i, h)) - _evaluate(f, _shifted(point, i, -h))) / (2 * h)
-        for i in range(len(point))
-    ]
+    return [_central_difference(f, point, i, scaled_step(h, x)) for i, x in enumerate(point)]
+
+
+def scaled_step(h: float, x: float) -> float:
+    """The finite-difference step at x: h, or h relative to x once |x| > 1."""
+    return h * max(1.0, abs(x))
+
+
+def _central_difference(f: ValueFunction, point: list[float], index: int, dx: float) -> float:
+    """(f(x+dx) - f(x-dx)) / 2dx along input `index`."""
+    ahead = _evaluate(f, _shifted(point, index, dx))
+    behind = _evaluate(f, _shifted(point, index, -dx))
+    return (ahead - behind) / (2 * dx)
+
+
+def _rounding_noise(nodes: Iterable[Value]) -> float:
+    """Roughly how far rounding moves the output of a graph, given its nodes after backward().
+
+    Each gate rounds its output by about one part in 2**52 (machine epsilon); that
+    error reaches the output multiplied by the gate's gradient. So f = x*1e-3 + 1e8 is
+    off by about 1e8 * eps = 2e-8, more than x*1e-3 changes over a step of 1e-6.
+    Terms that are not finite (an inf times a zero gradient) are skipped.
+    """
+    terms = (abs(node.data * node.grad) for node in nodes if node.gate)
+    return EPS * math.fsum(term for term in terms if math.isfinite(term))
 
 
 def one_sided_slopes(
@@ -105,12 +146,25 @@ class Slopes(NamedTuple):
         return (self.left + self.right) / 2
 
 
+@dataclass(frozen=True)
+class Tolerance:
+    """When two derivatives count as equal: |a - n| <= atol + rtol * |n| (PyTorch's rule)."""
+
+    atol: float
+    rtol: float
+
+    def close(self, a: float, n: float, blur: float = 0.0) -> bool:
+        """Equal within the tolerance, widened by `blur`: what rounding may do to n."""
+        return abs(a - n) <= self.atol + self.rtol * abs(n) + blur
+
+
 def _settled_slopes(
     func: Callable[..., float],
     point: Sequence[float],
     index: int,
     step: float,
-    close: Callable[[float, float], bool],
+    tolerance: Tolerance,
+    noise: float = 0.0,
 ) -> Slopes:
     """One-sided slopes of `func`, the step quartered until they agree or prove a kink.
 
@@ -118,10 +172,13 @@ def _settled_slopes(
     shrinks with the step and their mean becomes a trustworthy derivative. At a
     kink the gap is the jump in slope, whatever the step: when quartering the
     step does not even halve the gap, the kink is at (or very near) the point.
+    A gap that rounding of `func`'s values (about `noise`) can explain counts as
+    agreement: shrinking the step would only make the rounding worse.
     """
     left, right = one_sided_slopes(func, point, index, step)
     for _ in range(REFINEMENTS):
-        if not (math.isfinite(left) and math.isfinite(right)) or close(left, right):
+        finite = math.isfinite(left) and math.isfinite(right)
+        if not finite or tolerance.close(left, right, 2 * noise / step):
             break
         finer_left, finer_right = one_sided_slopes(func, point, index, step / 4)
         if abs(finer_right - finer_left) > abs(right - left) / 2:
@@ -148,7 +205,7 @@ class InputCheck:
     analytic: float
     numeric: float
     relative_error: float
-    verdict: str  # OK, WRONG, KINK (a plausible value at a kink), DISCONNECTED or EDGE
+    verdict: str  # OK, WRONG, KINK (a plausible value at a kink), DISCONNECTED, EDGE, UNRESOLVED
     hint: str = ""
 
 
@@ -173,18 +230,22 @@ class WrongGate:
 
 @dataclass(frozen=True)
 class GradcheckReport:
-    """Every input's verdict, and the gates found with wrong derivatives (if any failed)."""
+    """Every input's verdict, and the gates of the graph found with wrong derivatives."""
 
     inputs: tuple[InputCheck, ...]
     wrong_gates: tuple[WrongGate, ...] = ()
 
     @property
     def ok(self) -> bool:
-        """True when every input passed (a kink passes when the analytic value is plausible).
+        """True when every input passed and no gate has a wrong derivative.
 
-        An unchecked input (EDGE) is not a pass: nothing vouched for its gradient.
+        A kink passes when the analytic value is plausible there. An unchecked input
+        (EDGE or UNRESOLVED) is not a pass: nothing vouched for its gradient. A wrong
+        gate fails the report even when the inputs' gradients came out right: its
+        error can hide at one point (next to a kink, or cancelled by another gate's
+        error), but it will show at the next.
         """
-        return not self.failures and not self.unchecked
+        return not self.failures and not self.unchecked and not self.wrong_gates
 
     @property
     def failures(self) -> tuple[InputCheck, ...]:
@@ -193,12 +254,14 @@ class GradcheckReport:
 
     @property
     def unchecked(self) -> tuple[InputCheck, ...]:
-        """The inputs finite differences could not check: f is not finite within h."""
-        return tuple(row for row in self.inputs if row.verdict == EDGE)
+        """The inputs finite differences could not check (verdict EDGE or UNRESOLVED)."""
+        return tuple(row for row in self.inputs if row.verdict in (EDGE, UNRESOLVED))
 
     def __str__(self) -> str:
-        outcomes = (("FAILED for", self.failures), ("could not check", self.unchecked))
-        said = [f"{words} {', '.join(r.name for r in rows)}" for words, rows in outcomes if rows]
+        failed = [row.name for row in self.failures]
+        failed += [f"gate {gate.gate!r}" for gate in self.wrong_gates]
+        outcomes = (("FAILED for", failed), ("could not check", [r.name for r in self.unchecked]))
+        said = [f"{words} {', '.join(names)}" for words, names in outcomes if names]
         title = "gradcheck " + ("; ".join(said) if said else "passed")
         header = ("input", "value", "analytic", "numeric", "rel. error", "verdict")
         rows = [header] + [
@@ -245,8 +308,10 @@ def gradcheck(
 
     An input passes when |analytic - numeric| <= atol + rtol * |numeric| (the
     defaults are PyTorch's), or when the numbers disagree only because f has a
-    kink or bends sharply within h (see the module docstring). An input within h
-    of a domain edge cannot be checked: it is reported, and `ok` is False.
+    kink or bends sharply within the step (see the module docstring). The step
+    is h relative to the input (see `numerical_grad`). An input that cannot be
+    checked (f is not finite within the step, or rounding hides f's change over
+    it) is reported, and `ok` is False. Every gate is checked on its own too.
     Inputs may be numbers or Values (their `.data` is used); `f` always gets
     fresh leaves, labelled with its parameter names.
     """
@@ -255,6 +320,7 @@ def gradcheck(
     _check_number(h, "h", positive=True)
     _check_number(atol, "atol")
     _check_number(rtol, "rtol")
+    tolerance = Tolerance(atol, rtol)
 
     names = _input_names(f, len(point))
     leaves = [Value(x, label=name) for x, name in zip(point, names, strict=True)]
@@ -262,26 +328,25 @@ def gradcheck(
     if not math.isfinite(out.data):
         raise ValueError(f"f is {out.data} at {point}: gradients are checked where f is finite")
     out.backward()
-    in_graph = set(topological_order(out))
+    nodes = topological_order(out)
+    noise = _rounding_noise(nodes)
+    in_graph = set(nodes)
     numeric = numerical_grad(f, point, h)
-
-    def close(a: float, b: float) -> bool:
-        return abs(a - b) <= atol + rtol * abs(b)
 
     rows = []
     for i, (name, leaf, n) in enumerate(zip(names, leaves, numeric, strict=True)):
-        verdict, hint = OK, ""
-        if not close(leaf.grad, n):
-            if leaf not in in_graph:
-                verdict, hint = DISCONNECTED, CUT_GRAPH_HINT.format(name=name)
-            else:
-                verdict, hint = _judge_mismatch(f, point, i, h, leaf.grad, close)
+        dx = scaled_step(h, point[i])
+        if tolerance.close(leaf.grad, n):
+            verdict, hint = OK, ""
+        elif leaf not in in_graph:
+            verdict, hint = DISCONNECTED, CUT_GRAPH_HINT.format(name=name)
+        elif tolerance.close(leaf.grad, n, noise / dx):
+            verdict, hint = UNRESOLVED, _unresolved_hint(noise, dx, h, leaf.grad, tolerance)
+        else:
+            verdict, hint = _judge_mismatch(f, point, i, dx, h, leaf.grad, tolerance, noise)
         error = relative_error(leaf.grad, n)
         rows.append(InputCheck(name, point[i], leaf.grad, n, error, verdict, hint))
-    report = GradcheckReport(tuple(rows))
-    if not report.failures:
-        return report
-    return GradcheckReport(report.inputs, _wrong_gates(out, h, close))
+    return GradcheckReport(tuple(rows), _wrong_gates(nodes, h, tolerance))
 
 
 def assert_gradients_match(
@@ -301,39 +366,57 @@ def _judge_mismatch(
     f: ValueFunction,
     point: list[float],
     index: int,
+    step: float,
     h: float,
     analytic: float,
-    close: Callable[[float, float], bool],
+    tolerance: Tolerance,
+    noise: float,
 ) -> tuple[str, str]:
-    """Why an input's gradients disagree: f bends within h, has a kink or an edge, or is wrong.
+    """Why an input's gradients disagree: f bends within the step, has a kink or an edge,
+    or the gradient is wrong.
 
-    Where f merely bends within h, the central difference at a smaller step (where the
-    one-sided slopes agree) decides: an analytic value that matches it is right.
+    Where f merely bends within the step, the central difference at a smaller step (where
+    the one-sided slopes agree) decides: an analytic value that matches it is right.
     """
-    slopes = _settled_slopes(lambda *xs: _evaluate(f, xs), point, index, h, close)
+    slopes = _settled_slopes(lambda *xs: _evaluate(f, xs), point, index, step, tolerance, noise)
     if not slopes.finite:
-        return EDGE, EDGE_HINT.format(h=h)
+        return EDGE, EDGE_HINT.format(step=step)
     if slopes.kink:
-        return _judge_kink(slopes, analytic, close)
-    if slopes.step == h:
+        return _judge_kink(slopes, analytic, tolerance)
+    if slopes.step == step:
         return WRONG, ""  # f is smooth at this step: its central difference stands
     finer = (
-        f"f bends sharply within h of this point (strong curvature or a kink nearby); at "
-        f"step {slopes.step:.2g} the one-sided slopes agree and the central difference is "
+        f"f bends sharply within the step of this point (strong curvature or a kink nearby); "
+        f"at step {slopes.step:.2g} the one-sided slopes agree and the central difference is "
         f"{slopes.central:.6g}"
     )
-    if close(analytic, slopes.central):
+    if tolerance.close(analytic, slopes.central):
         return OK, f"{finer}, as the analytic value says"
+    if tolerance.close(analytic, slopes.central, noise / slopes.step):
+        return UNRESOLVED, _unresolved_hint(noise, slopes.step, h, analytic, tolerance)
     return WRONG, f"{finer}, not the analytic {analytic:.6g}"
 
 
-def _judge_kink(
-    slopes: Slopes, analytic: float, close: Callable[[float, float], bool]
-) -> tuple[str, str]:
+def _unresolved_hint(
+    noise: float, step: float, h: float, analytic: float, tolerance: Tolerance
+) -> str:
+    """Why rounding leaves the input unchecked, and an h that would check it.
+
+    Rounding moves the central difference by about noise / step, so the h at which that
+    is the tolerance is scaled up from h by blur / allowed; ten times more is suggested.
+    """
+    blur = noise / step
+    allowed = tolerance.atol + tolerance.rtol * abs(analytic)
+    needed = 10 * h * blur / allowed if allowed > 0 else math.inf
+    return UNRESOLVED_HINT.format(step=step, noise=noise, blur=blur, needed=needed)
+
+
+def _judge_kink(slopes: Slopes, analytic: float, tolerance: Tolerance) -> tuple[str, str]:
     """At a kink any value between the one-sided slopes is a valid choice, nothing else is."""
     disagree = f"one-sided slopes {slopes.left:.6g} (left) and {slopes.right:.6g} (right) disagree"
     low, high = sorted((slopes.left, slopes.right))
-    if low <= analytic <= high or close(analytic, low) or close(analytic, high):
+    near = tolerance.close(analytic, low) or tolerance.close(analytic, high)
+    if low <= analytic <= high or near:
         return KINK, (
             f"a kink: {disagree}, so finite differences cannot check it; the analytic "
             f"{analytic:.6g} lies between them, a valid choice there"
@@ -341,12 +424,15 @@ def _judge_kink(
     return WRONG, f"a kink: {disagree}, and the analytic {analytic:.6g} is not between them"
 
 
-def _wrong_gates(
-    out: Value, h: float, close: Callable[[float, float], bool]
-) -> tuple[WrongGate, ...]:
-    """Each gate whose table derivative disagrees with its own forward (first place per gate)."""
+def _wrong_gates(nodes: Iterable[Value], h: float, tolerance: Tolerance) -> tuple[WrongGate, ...]:
+    """Each gate whose table derivative disagrees with its own forward (first place per gate).
+
+    Every node is checked, not one per gate, as a derivative may be wrong in one region
+    only (for x < 0, say). That is cheap: a few calls of the gate's rule per operand,
+    against f's many whole-graph evaluations for the finite differences of the inputs.
+    """
     found: dict[str, WrongGate] = {}
-    for node in topological_order(out):
+    for node in nodes:
         gate = node.gate
         if gate is None or gate.name in found:
             continue
@@ -355,12 +441,13 @@ def _wrong_gates(
             operands.append(node.const)
         if not all(math.isfinite(x) for x in operands):
             continue
+        noise = EPS * abs(node.data)  # the gate rounds its output
         for i, table in enumerate(node.local_grads):
-            step = h * max(1.0, abs(operands[i]))
-            slopes = _settled_slopes(gate.forward, operands, i, step, close)
+            dx = scaled_step(h, operands[i])
+            slopes = _settled_slopes(gate.forward, operands, i, dx, tolerance, noise)
             if slopes.kink or not slopes.finite:
                 continue  # a kink or an edge of this gate: its derivative cannot be checked here
-            if not close(table, slopes.central):
+            if not tolerance.close(table, slopes.central, noise / slopes.step):
                 found[gate.name] = WrongGate(gate.name, tuple(operands), i, table, slopes.central)
                 break
     return tuple(found.values())

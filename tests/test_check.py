@@ -11,6 +11,7 @@ from autograd.check import (
     EDGE,
     KINK,
     OK,
+    UNRESOLVED,
     WRONG,
     assert_gradients_match,
     gradcheck,
@@ -46,6 +47,14 @@ def test_numerical_grad_is_centred():
     (grad,) = numerical_grad(lambda x: x.exp(), [1.0], h=1e-3)
     assert abs(grad - math.e) < 1e-6
     assert abs(grad - math.e) == pytest.approx(1e-6 / 6 * math.e, rel=1e-2)
+
+
+def test_the_step_grows_with_the_input_so_large_inputs_keep_their_digits():
+    # At 1e12 a step of 1e-6 vanishes (1e12 + 1e-6 == 1e12); scaled it is 1e6, exact in floats.
+    assert numerical_grad(lambda x: x * 1, [1e12]) == [1.0]
+    # x² at 1e8: with a fixed step f changes by 400 where floats are 2 apart; scaled, by 4e10.
+    (grad,) = numerical_grad(lambda x: x * x, [1e8])
+    assert grad == pytest.approx(2e8, rel=1e-9)
 
 
 def test_relative_error_is_the_lectures_formula():
@@ -196,6 +205,86 @@ def test_a_large_h_does_not_let_a_wrong_gradient_through(gate_table, cube_gate):
     report = gradcheck(lambda x: x.apply(cube), [1.0], h=1.0)
     assert [row.verdict for row in report.failures] == [WRONG]
     assert [gate.gate for gate in report.wrong_gates] == ["cube"]
+
+
+# --- large inputs and rounding ---------------------------------------------------------
+
+
+def test_a_right_gradient_at_a_large_input_passes():
+    report = gradcheck(lambda x: x * 1, [1e12])
+    assert report.ok
+    assert (report.inputs[0].analytic, report.inputs[0].numeric) == (1.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("f", "slope"),
+    [
+        (lambda x: x * 1e-3 + 1e8, 1e-3),  # f barely moves: f(x+h) == f(x-h) in floats
+        (lambda x: (x + 1e8) - 1e8, 1.0),  # f is small, but an intermediate 1e8 is rounded
+    ],
+)
+def test_rounding_that_hides_the_difference_is_unresolved_not_wrong(f, slope):
+    report = gradcheck(f, [0.5])
+    (row,) = report.inputs
+    assert (row.analytic, row.verdict) == (pytest.approx(slope), UNRESOLVED)
+    assert report.failures == () and report.unchecked == (row,)
+    assert report.wrong_gates == ()  # the + gate is not blamed for the rounding either
+    assert not report.ok
+    text = str(report)
+    assert text.splitlines()[0] == "gradcheck could not check x"
+    assert "rounding hides" in row.hint and "larger h" in row.hint
+    assert BYPASS_HINT not in text
+
+
+def test_the_larger_h_that_the_unresolved_hint_suggests_checks_the_input():
+    (row,) = gradcheck(lambda x: x * 1e-3 + 1e8, [0.5]).inputs
+    suggested = float(row.hint.split("such as ")[1].split(")")[0])
+    report = gradcheck(lambda x: x * 1e-3 + 1e8, [0.5], h=suggested)
+    assert report.ok
+    assert report.inputs[0].numeric == pytest.approx(1e-3, rel=1e-3)
+
+
+def test_a_wrong_gate_at_a_large_input_still_fails_and_is_named(gate_table):
+    lin = register_gate(Gate("lin", "lin", 1, lambda x: (x, 1.5)))  # the slope of x is 1
+    report = gradcheck(lambda x: x.apply(lin), [1e12])
+    (row,) = report.failures
+    assert (row.verdict, row.analytic, row.numeric) == (WRONG, 1.5, 1.0)
+    assert [gate.gate for gate in report.wrong_gates] == ["lin"]
+    assert BYPASS_HINT not in str(report)
+
+
+def test_a_wrong_derivative_where_f_is_huge_is_not_excused_as_rounding(gate_table, cube_gate):
+    cube = register_gate(cube_gate(lambda x: 2 * x * x))  # should be 3x²: 3e8 at 1e4
+    report = gradcheck(lambda x: x.apply(cube), [1e4])  # f = 1e12
+    (row,) = report.failures
+    assert row.verdict == WRONG
+    assert row.numeric == pytest.approx(3e8, rel=1e-6)
+    assert [gate.gate for gate in report.wrong_gates] == ["cube"]
+
+
+# --- every gate is checked, even when the inputs pass --------------------------------
+
+
+def test_a_wrong_gate_fails_the_report_even_where_the_inputs_gradients_agree(gate_table):
+    # x + relu(x) at 0: the central difference is 1 + 0.5 = 1.5, and so is lin's wrong 1.5
+    # plus relu'(0) = 0. The input passes; the gate, checked on its own, does not.
+    lin = register_gate(Gate("lin", "lin", 1, lambda x: (x, 1.5)))
+    report = gradcheck(lambda x: x.apply(lin) + x.relu(), [0.0])
+    assert [row.verdict for row in report.inputs] == [OK]
+    assert not report.ok
+    (suspect,) = report.wrong_gates
+    assert (suspect.gate, suspect.table, suspect.numeric) == ("lin", 1.5, pytest.approx(1.0))
+    assert str(report).splitlines()[0] == "gradcheck FAILED for gate 'lin'"
+
+
+def test_gradcheck_of_a_graph_of_a_thousand_gates_passes_and_blames_none():
+    def deep(x, y):
+        for _ in range(250):
+            x = (x * 0.5 + y).tanh() * 1.5  # four gates a round
+        return x
+
+    report = gradcheck(deep, [0.3, -0.2])
+    assert report.ok and not report.wrong_gates
 
 
 # --- the edge of a domain --------------------------------------------------------------
