@@ -281,3 +281,14 @@ def test_python_dash_m_viz_draws_the_slide(in_empty_folder):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert (in_empty_folder / "fxyz.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_the_installed_console_script_draws_the_slide(in_empty_folder):
+    script = Path(sys.executable).with_name("gategrad")
+    if not script.exists():
+        pytest.skip("the package is not installed with its console script here")
+    done = subprocess.run(
+        [str(script), *SLIDE, "-o", "fxyz.dot"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "-12.00" in (in_empty_folder / "fxyz.dot").read_text()
