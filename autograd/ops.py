@@ -44,6 +44,9 @@ class Gate:
     accepts_constant: bool = False  # may the last operand be a plain number?
     needs_constant: bool = False  # must it be one? (pow: a Value exponent is not a gate here)
 
+    def __post_init__(self) -> None:
+        _check_fields(self)
+
     def forward(self, *operands: float) -> float:
         """The gate's output for these operands."""
         return self.rule(*operands)[0]
@@ -189,7 +192,6 @@ def register_gate(gate: Gate) -> Gate:
     """
     if not isinstance(gate, Gate):
         raise TypeError(f"register_gate expects a Gate, got {type(gate).__name__}")
-    _check_fields(gate)
     if gate.name in _BUILT_IN:
         raise ValueError(f"{gate.name!r} is a built-in gate; register yours under another name")
     GATES[gate.name] = gate
@@ -197,7 +199,7 @@ def register_gate(gate: Gate) -> Gate:
 
 
 def _check_fields(gate: Gate) -> None:
-    """Clear errors now rather than a confusing failure at a gate's first use."""
+    """Clear errors when a Gate is made, rather than a confusing failure at its first use."""
     for field in ("name", "symbol"):
         text = getattr(gate, field)
         if not isinstance(text, str) or not text:
@@ -206,6 +208,9 @@ def _check_fields(gate: Gate) -> None:
         raise ValueError(f"gate {gate.name!r}: a gate takes one or two operands, not {gate.arity}")
     if not callable(gate.rule):
         raise TypeError(f"gate {gate.name!r}: rule must be a function")
+    for flag in ("accepts_constant", "needs_constant"):
+        if not isinstance(getattr(gate, flag), bool):
+            raise TypeError(f"gate {gate.name!r}: {flag} must be True or False")
     _try_rule(gate)
     if gate.needs_constant and not (gate.accepts_constant and gate.arity == 2):
         raise ValueError(f"gate {gate.name!r}: needs_constant needs accepts_constant and arity 2")
@@ -221,6 +226,11 @@ def _try_rule(gate: Gate) -> None:
         result = gate.rule(*[0.5] * gate.arity)
     except Exception:  # the rule's own business; its first real use will tell
         return
+    _check_result(gate, result)
+
+
+def _check_result(gate: Gate, result: object) -> tuple[float, ...]:
+    """A rule's result as floats, or a TypeError that says what a rule must return."""
     if (
         not isinstance(result, tuple)
         or len(result) != gate.arity + 1
@@ -228,15 +238,32 @@ def _try_rule(gate: Gate) -> None:
     ):
         raise TypeError(
             f"gate {gate.name!r}: rule must return (output, one derivative per operand), "
-            f"{gate.arity + 1} numbers; at 0.5 it returned {result!r}"
+            f"{gate.arity + 1} numbers; it returned {result!r}"
         )
+    return tuple(float(x) for x in result)
+
+
+def checked_rule(gate: Gate) -> Rule:
+    """The rule the engine calls: a built-in gate's own, a user's wrapped in checks.
+
+    A user's rule may return ints, numpy numbers or the wrong shape; the wrapper
+    turns its result into floats (`.data` is always a float) or raises a clear
+    error. The built-in rules are trusted, so they cost no extra call.
+    """
+    if gate.name in _BUILT_IN and GATES[gate.name] is gate:
+        return gate.rule
+    rule = gate.rule
+
+    def rule_with_checks(*operands: float) -> tuple[float, ...]:
+        return _check_result(gate, rule(*operands))
+
+    return rule_with_checks
 
 
 _BUILT_IN: set[str] = set()
 
 
 def _built_in(gate: Gate) -> Gate:
-    _check_fields(gate)
     GATES[gate.name] = gate
     _BUILT_IN.add(gate.name)
     return gate

@@ -18,6 +18,7 @@ and methods to that table, so every operation below is one line.
 
 from __future__ import annotations
 
+import inspect
 import itertools
 from collections.abc import Callable
 
@@ -75,7 +76,7 @@ def _gate_method(gate: Gate) -> Callable[..., Value]:
     keeps as its constant; anything else returns NotImplemented (so `v + "a"` is
     Python's TypeError).
     """
-    rule = gate.rule
+    rule = ops.checked_rule(gate)
     takes_two = gate.arity == 2
 
     def apply_gate(a: Value, other: object = _NO_OPERAND) -> Value:
@@ -112,6 +113,10 @@ def _gate_method(gate: Gate) -> Callable[..., Value]:
 
     apply_gate.__name__ = apply_gate.__qualname__ = gate.name
     apply_gate.__doc__ = f"The {gate.name} gate ({gate.symbol}) applied to this Value."
+    operands = ["self", "other"] if takes_two else ["self"]
+    apply_gate.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(name, inspect.Parameter.POSITIONAL_ONLY) for name in operands]
+    )  # what help(Value) shows: exp(self, /), __add__(self, other, /)
     return apply_gate
 
 
