@@ -15,7 +15,7 @@ import pytest
 from test_viz_dotparse import gates, html, parse, text_of, wires
 
 import viz
-from autograd import Value, composite, topological_order
+from autograd import Value, backward_steps, composite, topological_order
 from viz.scene import MAX_NODES, WARN_NODES
 
 GREEN = viz.DEFAULT.value_color
@@ -231,7 +231,7 @@ def test_before_backward_no_red_numbers_and_the_picture_says_why() -> None:
     f = fxyz()
     source = viz.draw(f).source
     assert red_numbers(parse(source)) == []
-    assert "gradients not computed yet" in source
+    assert "all gradients are 0 (or backward has not run yet)" in source
     assert "f.backward()" in source
 
 
@@ -287,7 +287,7 @@ def test_a_value_used_by_another_root_still_adds_up_on_the_picture() -> None:
     assert trunk == "4.00"  # ∂g/∂x = 2x
     assert branches == ["2.00", "2.00"]  # and the trunk is the sum of its branches
     assert "one backward pass from f" in note(picture)  # g has no label: "f" on the picture
-    assert "other backward passes reached them" in note(picture)
+    assert "hold different numbers (another backward pass" in note(picture)
 
 
 def test_two_backward_calls_draw_one_pass_and_say_the_grads_differ() -> None:
@@ -336,6 +336,64 @@ def test_draw_leaves_every_grad_as_it_was() -> None:
         for show_grad in ("auto", True, False):
             viz.draw(root, show_grad=show_grad)
     assert [n.grad for n in nodes] == before == [18.0, 1.0, 18.0, 2.0]  # x: 10 + 4 + 4
+
+
+def test_a_gradient_of_zero_after_backward_is_not_called_not_computed() -> None:
+    x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(0.0, "z")
+    q = x + y
+    q.label = "q"
+    f = q * z
+    f.backward()
+    assert (q.grad, x.grad, y.grad) == (0.0, 0.0, 0.0)  # ∂f/∂q = z = 0: backward did run
+    picture = parse(viz.draw(q).source)
+    assert red_numbers(picture) == []
+    assert "all gradients are 0 (or backward has not run yet)" in note(picture)
+    assert "not computed" not in note(picture)
+
+
+def test_auto_shows_gradients_when_any_value_holds_one() -> None:
+    x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(0.0, "z")
+    q = x + y
+    q.label = "q"
+    f = q * z + x
+    f.backward()
+    assert (q.grad, x.grad) == (0.0, 1.0)  # backward reached q's graph, q's own .grad is 0
+    picture = parse(viz.draw(q).source)
+    assert red_numbers(picture) == ["1.00", "1.00", "1.00"]  # ∂q/∂x, ∂q/∂y, ∂q/∂q
+    assert "one backward pass from q" in note(picture)
+
+
+def test_drawing_while_stepping_through_backward() -> None:
+    """A student's own animation: `for node in backward_steps(f): display(viz.draw(f))`."""
+    f = fxyz()
+    held, fresh = [], []
+    for _ in backward_steps(f):
+        held.append(parse(viz.draw(f, show_grad="held").source))
+        fresh.append(parse(viz.draw(f).source))
+    # x, y, z, q, f in wire order. After the * gate only q and z have their gradients.
+    assert red_numbers(held[0]) == ["0.00", "0.00", "3.00", "-4.00", "1.00"]
+    assert red_numbers(held[1]) == ["-4.00", "-4.00", "3.00", "-4.00", "1.00"]
+    assert note(held[0]) == note(held[1]) == ""  # "held" draws the .grad: nothing to explain
+    # The default draws the whole pass, and says the .grad are not there yet.
+    lecture = ["-4.00", "-4.00", "3.00", "-4.00", "1.00"]
+    assert red_numbers(fresh[0]) == red_numbers(fresh[1]) == lecture
+    assert "one still in progress" in note(fresh[0])
+    assert note(fresh[1]) == ""  # the pass is complete: the .grad are what is drawn
+    assert [n.grad for n in topological_order(f)] == [-4.0, -4.0, 3.0, -4.0, 1.0]  # x y z q f
+
+
+def test_held_draws_the_grads_as_they_are_and_leaves_branches_blank() -> None:
+    x = Value(2.0, "x")
+    g = x * x
+    assert red_numbers(drawn(g, show_grad="held")) == ["0.00", "0.00"]  # no pass is run
+    g.backward()
+    g.backward()
+    assert x.grad == 8.0  # 2x, twice
+    picture = drawn(g, show_grad="held")
+    assert x_wires(picture) == ("8.00", [None, None])  # which use sent what is not held
+    assert out_of(picture, "*").grad == "2.00"
+    assert note(picture) == ""
+    assert (x.grad, g.grad) == (8.0, 2.0)
 
 
 def test_named_root_is_used_in_the_note_and_at_the_end() -> None:
@@ -539,6 +597,7 @@ def test_draw_returns_a_digraph_that_jupyter_can_show() -> None:
         ({"precision": -1}, ValueError),
         ({"precision": 2.5}, ValueError),
         ({"show_grad": "yes"}, ValueError),
+        ({"show_grad": 1}, ValueError),  # 1 == True, but only True and False are switches
         ({"groups": "boxes"}, ValueError),
         ({"rankdir": "XY"}, ValueError),
         ({"theme": "dark"}, TypeError),

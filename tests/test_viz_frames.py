@@ -211,6 +211,15 @@ def test_last_frame_is_draw_after_backward() -> None:
         assert last == viz.draw(f, precision=3).source
 
 
+def test_last_frame_has_the_note_draw_has_after_two_passes() -> None:
+    f = fxyz()
+    f.backward()
+    f.backward()  # the .grad are twice one pass: draw says so, and so must the last frame
+    last = viz.frames(f)[-1].source
+    assert "hold different numbers" in caption(parse(last))
+    assert last == viz.draw(f).source
+
+
 def test_frames_leave_the_users_gradients_alone() -> None:
     f = fanout()
     order = topological_order(f)

@@ -45,37 +45,43 @@ def draw(
 ) -> graphviz.Digraph:
     """The graph ending at `root` as the slides draw it, as a `graphviz.Digraph`.
 
-    Forward values in green above each wire, gradients in red below: d root / d value
-    for one backward pass from `root`, computed for the picture by the engine's own
-    backward steps (every `.grad` is left as it was). That is what `root.backward()`
-    gives on fresh Values; when the Values' `.grad` hold something else (two passes,
-    a pass from a later Value, `root` an inner node) the picture still adds up by
-    the chain rule and its note line says the `.grad` differ.
-    `show_grad`: True, False, or "auto": gradients once backward has reached `root`
-    (`root.grad != 0`); before that the picture says they are not computed yet.
+    Forward values in green above each wire, gradients in red below. `show_grad`
+    says which gradients:
+
+    - "auto" (the default): once any Value of the graph holds a non-zero `.grad`,
+      as True; before that none, and the note says to call backward.
+    - True: d root / d value for one backward pass from `root`, computed for the
+      picture by the engine's own backward steps (every `.grad` is left as it
+      was). That is what `root.backward()` gives on fresh Values; when the
+      Values' `.grad` hold other numbers (two passes, a pass from a later Value,
+      `root` an inner node, a pass still being stepped through) the picture
+      still adds up by the chain rule and its note line says the `.grad` differ.
+    - "held": the Values' `.grad` exactly as they are, no pass and no note; for
+      drawing inside `for node in backward_steps(f):`. The branches of a value
+      used twice stay blank: `.grad` does not say which use has sent its share.
+    - False: no gradients.
+
     `groups`: composite gates as a labelled "box", "collapse"d to one gate, or "none".
     `fold_constants`: write constant operands into their gate (`+1`, `*-1`).
     In Jupyter the returned Digraph displays itself.
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw() needs a Value, got {type(root).__name__}")
-    if show_grad == "auto":
-        show = root.grad != 0.0
-    elif isinstance(show_grad, bool):
-        show = show_grad
-    else:
-        raise OptionError(f"show_grad must be True, False or 'auto', got {show_grad!r}")
+    if not (isinstance(show_grad, bool) or show_grad in ("auto", "held")):
+        raise OptionError(f"show_grad must be True, False, 'auto' or 'held', got {show_grad!r}")
     order = topological_order(root)
-    grads = one_pass(root, order) if show else [0.0] * len(order)
-    if show:
-        note = grad_note(root, order, grads)
-    elif show_grad == "auto":
-        note = f"gradients not computed yet: call {root_name(root)}.backward()"
+    held = [node.grad for node in order]
+    if show_grad == "held":
+        state, note = finished_state(order, held, show=True, shares=False), None
+    elif show_grad is True or (show_grad == "auto" and any(held)):
+        grads = one_pass(root, order)
+        state, note = finished_state(order, grads, show=True), grad_note(root, held, grads)
     else:
-        note = None  # the user asked for no gradients
+        state = finished_state(order, [0.0] * len(order), show=False)
+        note = None if show_grad is False else no_grads_note(root)
     scene = build_scene(
         root,
-        finished_state(order, grads, show),
+        state,
         order=order,
         precision=precision,
         fold_constants=fold_constants,
@@ -86,21 +92,30 @@ def draw(
     return to_digraph(scene, theme)
 
 
-def grad_note(root: Value, order: list[Value], grads: list[float]) -> str | None:
-    """A note when the Values' `.grad` are not the gradients drawn (None: they are).
+def no_grads_note(root: Value) -> str:
+    """Why "auto" draws no gradients: every `.grad` is 0, which is also what it is
+    after a pass from another Value that this part of the graph does not affect."""
+    f = root_name(root)
+    return (
+        f"all gradients are 0 (or backward has not run yet): "
+        f"call {f}.backward() or draw with show_grad=True"
+    )
+
+
+def grad_note(root: Value, held: list[float], grads: list[float]) -> str | None:
+    """A note when the Values' `.grad` (`held`) are not the gradients drawn (None: they are).
 
     A student who prints `x.grad` next to the picture must not be left guessing
     why the two disagree.
     """
-    held = [node.grad for node in order]
     if all(_same(a, b) for a, b in zip(held, grads, strict=True)):
         return None
     f = root_name(root)
     if not any(held):
         return f"gradients drawn for the picture; the Values' .grad are 0: call {f}.backward()"
     return (
-        f"gradients shown are one backward pass from {f}; "
-        "the Values' .grad differ (other backward passes reached them)"
+        f"gradients shown are one backward pass from {f}; the Values' .grad hold "
+        "different numbers (another backward pass, or one still in progress)"
     )
 
 

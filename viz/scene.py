@@ -11,10 +11,11 @@ A scene is what a slide shows, as data:
 - `Group`: a composite gate drawn as a labelled box around its gates.
 
 What the picture knows about gradients comes in a `GradState`: `viz.draw` shows
-the gradients of one backward pass from its root (or none), the frames of
-`viz.steps` show the gradients the engine has accumulated after each step of that
-pass. Both run the engine's own `backward_steps` with every `.grad` set aside
-(`grads_set_aside`), so a picture never shows, or leaves behind, gradients that
+the gradients of one backward pass from its root (or none, or with
+`show_grad="held"` the Values' `.grad` as they are), the frames of `viz.steps`
+show the gradients the engine has accumulated after each step of that pass. A
+pass for a picture runs the engine's own `backward_steps` with every `.grad` set
+aside (`grads_set_aside`), so it never shows, or leaves behind, gradients that
 other passes added to the Values.
 """
 
@@ -107,12 +108,15 @@ class GradState:
     carry known gradients. `seeded`: the root's own gradient is known.
     `reserve`: the final gradients, written invisibly where a gradient is not
     known yet so that every frame of an animation has the same layout.
+    `shares`: False leaves the branches of a shared value blank, for gradients
+    taken from the Values' `.grad`, which do not say which use has sent its share.
     """
 
     grads: Sequence[float]
     processed: frozenset[int]
     seeded: bool
     reserve: Sequence[float] | None = None
+    shares: bool = True
 
 
 def root_name(root: Value) -> str:
@@ -482,7 +486,7 @@ class _Wiring:
                     self.next_id(),
                     "branch",
                     node.data,
-                    self.use_grad(use),
+                    self.use_grad(use) if self.state.shares else None,
                     trunk,
                     use.target,
                     group=self.boxes.common(trunk_box, self.box_of(use.target)),
@@ -534,7 +538,12 @@ def one_pass(root: Value, order: Sequence[Value]) -> list[float]:
         return [node.grad for node in order]
 
 
-def finished_state(order: Sequence[Value], grads: Sequence[float], show: bool) -> GradState:
-    """A whole backward pass: the gradients `grads`, all shown, or none if not `show`."""
+def finished_state(
+    order: Sequence[Value], grads: Sequence[float], show: bool, shares: bool = True
+) -> GradState:
+    """A whole backward pass: the gradients `grads`, all shown, or none if not `show`.
+
+    `shares`: False when `grads` are the Values' `.grad` (see `GradState`).
+    """
     gates = frozenset(i for i, n in enumerate(order) if n.gate is not None) if show else frozenset()
-    return GradState(grads=grads, processed=gates, seeded=show)
+    return GradState(grads=grads, processed=gates, seeded=show, shares=shares)

@@ -9,7 +9,9 @@ Frame 0 is the forward pass (green numbers only). Then one frame per step of
 processed is highlighted, the gradients the engine has accumulated so far are
 shown in red (the others are blank), and the step's chain rule is written under
 the picture, `∂f/∂x = ∂f/∂q · ∂q/∂x = -4.00 · 1.00 = -4.00` (upstream × local =
-downstream). The last frame is exactly `viz.draw(f)` after `f.backward()`.
+downstream). The last frame is exactly `viz.draw(f)` after `f.backward()`,
+note included: when the Values' `.grad` hold other numbers (a second pass, say)
+it says so, as `draw` does.
 
 The numbers in a caption are those of the wires, with more digits where the
 wires' rounding would make the written arithmetic false (`0.00 · 2.00 = 0.01`
@@ -40,7 +42,7 @@ import graphviz
 
 from autograd import Value, backward_steps, topological_order
 
-from .api import check_folder, pipe
+from .api import check_folder, grad_note, pipe
 from .dot import to_digraph
 from .scene import (
     GradState,
@@ -193,6 +195,7 @@ def frames(
     for node in order:
         for parent in node.parents:
             uses[parent] = uses.get(parent, 0) + 1
+    held = [node.grad for node in order]
     run = _Recording(root, order)
     gates_done: set[int] = set()
     options = dict(
@@ -245,9 +248,12 @@ def frames(
         )
         scene = dataclasses.replace(scene, caption_width=caption_width)
         result.append(to_digraph(scene, t))
-    # The finished slide: exactly what viz.draw(root) shows after root.backward().
+    # The finished slide: exactly what viz.draw(root) shows after root.backward(), and
+    # its note if the .grad hold other numbers (on fresh Values the film is the pass).
     done = finished_state(order, run.final, show=True)
-    result.append(to_digraph(build_scene(root, done, **options), t))  # type: ignore[arg-type]
+    note = grad_note(root, held, run.final) if any(held) else None
+    scene = build_scene(root, done, note=note, **options)  # type: ignore[arg-type]
+    result.append(to_digraph(scene, t))
     return result
 
 
