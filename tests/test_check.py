@@ -49,12 +49,18 @@ def test_numerical_grad_is_centred():
     assert abs(grad - math.e) == pytest.approx(1e-6 / 6 * math.e, rel=1e-2)
 
 
-def test_the_step_grows_with_the_input_so_large_inputs_keep_their_digits():
-    # At 1e12 a step of 1e-6 vanishes (1e12 + 1e-6 == 1e12); scaled it is 1e6, exact in floats.
+def test_the_step_is_h_until_the_input_is_too_large_to_keep_its_digits():
+    # x³ at 2 with h = 1e-3: the central difference is 3x² + h² = 12.000001 (by hand): step h.
+    (grad,) = numerical_grad(lambda x: x**3, [2.0], h=1e-3)
+    assert grad == pytest.approx(12.000001, rel=1e-12)
+    # At 1e12 a step of 1e-6 vanishes (1e12 + 1e-6 == 1e12); grown to 1e-10 * 1e12 = 100 it
+    # does not, and (x - 1e12)² at 1e12 + 100 has the slope 200 exactly.
     assert numerical_grad(lambda x: x * 1, [1e12]) == [1.0]
-    # x² at 1e8: with a fixed step f changes by 400 where floats are 2 apart; scaled, by 4e10.
+    (grad,) = numerical_grad(lambda x: (x - 1e12) ** 2, [1e12 + 100.0])
+    assert grad == pytest.approx(200.0, rel=1e-12)
+    # x² at 1e8: with h = 1e-6 f changes by 400 where floats are 2 apart; at 1e-2, by 4e6.
     (grad,) = numerical_grad(lambda x: x * x, [1e8])
-    assert grad == pytest.approx(2e8, rel=1e-9)
+    assert grad == pytest.approx(2e8, rel=1e-6)
 
 
 def test_relative_error_is_the_lectures_formula():
@@ -390,3 +396,73 @@ def test_numerical_grad_checks_its_arguments_too():
         numerical_grad(lambda x: x, [1.0], h=0)
     with pytest.raises(TypeError, match="f must return a Value"):
         numerical_grad(lambda x: None, [1.0])
+
+
+# --- review 3: a fixed-scale nonlinearity at a large input, user gates that raise, kinks in noise
+
+
+@pytest.mark.parametrize(
+    ("f", "inputs", "slopes"),
+    [
+        # d/dx tanh(x - 1e5) at 1e5 is 1 - tanh(0)² = 1
+        (lambda x: (x - 1e5).tanh(), [1e5], [1.0]),
+        # d/dx tanh(x² - 1e6) at 1000 is 2x = 2000
+        (lambda x: (x**2 - 1e6).tanh(), [1000.0], [2000.0]),
+        # tanh(xw + b) with xw + b = 0: the slopes are w, x and 1
+        (lambda x, w, b: (x * w + b).tanh(), [1000, 100, -1e5], [100.0, 1000.0, 1.0]),
+    ],
+)
+def test_a_right_gradient_at_a_large_input_of_a_steep_curve_passes(f, inputs, slopes):
+    report = gradcheck(f, inputs)
+    assert report.ok, str(report)
+    assert [row.analytic for row in report.inputs] == pytest.approx(slopes)
+    # tanh's curve costs the central difference about u²/3, u = 2000h for x²: 1.3e-6
+    assert [row.numeric for row in report.inputs] == pytest.approx(slopes, rel=1e-5)
+
+
+def test_a_central_difference_that_closes_in_on_the_analytic_value_is_curvature():
+    # tanh(1e6 (x - 1)) at 1 is odd about the point: both one-sided slopes over h = 1e-6 are
+    # tanh(1) / 1e-6 = 7.6e5, the true slope is 1e6. At h/4, h/16, ... the difference nears 1e6.
+    report = gradcheck(lambda x: ((x - 1) * 1e6).tanh(), [1.0])
+    (row,) = report.inputs
+    assert row.numeric == pytest.approx(math.tanh(1.0) * 1e6)
+    assert (row.analytic, row.verdict) == (pytest.approx(1e6), OK)
+    assert report.ok and BYPASS_HINT not in str(report)
+    # the same curve where the step has grown with the input: at 1e10 it is 1, not h
+    report = gradcheck(lambda x: (x - 1e10).tanh(), [1e10])
+    assert report.ok, str(report)
+
+
+def test_a_wrong_gradient_does_not_close_in_when_the_step_shrinks(gate_table):
+    half = register_gate(Gate("half_tanh", "t", 1, lambda x: (math.tanh(x), 0.5)))  # tanh'(0) = 1
+    report = gradcheck(lambda x: ((x - 1) * 1e6).apply(half), [1.0])
+    (row,) = report.failures
+    assert row.verdict == WRONG
+    assert [gate.gate for gate in report.wrong_gates] == ["half_tanh"]
+
+
+def test_a_user_gate_that_raises_outside_its_domain_is_skipped_not_a_crash(gate_table):
+    mylog = register_gate(Gate("mylog", "ln", 1, lambda x: (math.log(x), 1 / x)))
+    report = gradcheck(lambda x: (x * 1e-3).apply(mylog), [5e-4])  # log's operand is 5e-7 < h
+    assert report.wrong_gates == ()
+    assert report.inputs[0].analytic == pytest.approx(1 / 5e-4)
+
+
+def test_a_kink_is_not_hidden_by_rounding_in_another_inputs_part_of_f():
+    # relu at 0 next to 1e10 * y: f's values are rounded to about 1e-6, yet relu's jump of 1
+    # shows plainly at a larger step. The analytic 0 is relu'(0), a valid choice.
+    report = gradcheck(lambda x, y: x.relu() + y * 1e10, [0.0, 1.0])
+    assert [row.verdict for row in report.inputs] == [KINK, OK]
+    assert report.ok
+
+
+def test_the_unresolved_hint_suggests_no_h_when_no_h_would_do():
+    report = gradcheck(lambda x: x * 1e-3 + 1e8, [1.0], atol=0.0, rtol=0.0)
+    (row,) = report.inputs
+    assert row.verdict == UNRESOLVED
+    assert "rounding hides" in row.hint and "a point where f is smaller" in row.hint
+    assert "larger h" not in row.hint and "inf" not in row.hint
+    # with atol = 0 an analytic 0 allows no gap either; here relu's kink settles it instead
+    report = gradcheck(lambda x, y: x.relu() + y * 1e10, [0.0, 1.0], atol=0.0)
+    assert [row.verdict for row in report.inputs] == [KINK, OK]
+    assert "inf" not in str(report)
