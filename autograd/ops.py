@@ -232,6 +232,12 @@ def _try_rule(gate: Gate) -> None:
 def _check_result(gate: Gate, result: object) -> tuple[float, ...]:
     """A rule's result as floats, or a TypeError that says what a rule must return."""
     if (
+        type(result) is tuple
+        and len(result) == gate.arity + 1
+        and all(type(x) is float for x in result)
+    ):
+        return result  # already right: the usual case
+    if (
         not isinstance(result, tuple)
         or len(result) != gate.arity + 1
         or not all(is_real_number(x) for x in result)
@@ -240,7 +246,14 @@ def _check_result(gate: Gate, result: object) -> tuple[float, ...]:
             f"gate {gate.name!r}: rule must return (output, one derivative per operand), "
             f"{gate.arity + 1} numbers; it returned {result!r}"
         )
-    return tuple(float(x) for x in result)
+    return tuple(_as_float(x) for x in result)
+
+
+def _as_float(x: float) -> float:
+    try:
+        return float(x)
+    except OverflowError:  # an int beyond float's range: overflow is inf, as everywhere else
+        return INF if x > 0 else -INF
 
 
 def checked_rule(gate: Gate) -> Rule:

@@ -240,7 +240,7 @@ class Value:
             last = _to_float(last, f"operand of {gate.name}")
         elif gate.needs_constant:
             raise TypeError(f"the last operand of gate {gate.name!r} must be a plain number")
-        apply_gate = _gate_method(gate)
+        apply_gate = _APPLIERS.get(gate) or _APPLIERS.setdefault(gate, _gate_method(gate))
         return apply_gate(self, last) if gate.arity == 2 else apply_gate(self)
 
     def __neg__(self) -> Value:
@@ -339,6 +339,9 @@ def _data_of(x: Value | Number) -> float:
         return const
     raise TypeError(f"cannot compare a Value with {type(x).__name__}")
 
+
+# apply() makes a gate's function once and keeps it (a Gate hashes by identity).
+_APPLIERS: dict[Gate, Callable[..., Value]] = {}
 
 # The gates the methods above build on, for their own use.
 _add = Value.__add__

@@ -164,6 +164,12 @@ def test_a_rule_that_fails_at_the_probe_point_is_still_accepted(gate_table):
     assert Value(2.0).apply(gate).data == math.acosh(2.0)
 
 
+def test_a_user_rule_that_overflows_gives_inf_as_every_gate_does():
+    huge = Gate("huge", "h", 1, lambda x: (10**400, -(10**400)))
+    out = Value(1.0).apply(huge)
+    assert (out.data, out.local_grads) == (math.inf, (-math.inf,))
+
+
 def test_a_user_rule_is_checked_and_made_float_when_used():
     floor = Gate("floor", "⌊⌋", 1, lambda x: (math.floor(x), 0))
     out = Value(2.5).apply(floor)
