@@ -13,12 +13,15 @@ in the graph at all (the graph was cut by rebuilding a Value from `.data`), the
 input sits on a kink where finite differences cannot be trusted, f stops being
 finite within h (the edge of a gate's domain: the input is left unchecked),
 rounding hides f's change over the step (f is huge next to that change: the
-input is left unchecked too), or the graph bypasses its gates.
+input is left unchecked too), backward met inf or nan on the way (overflow in
+the chain rule), or, when no gate is to blame, that either the graph is
+bypassed or the finite difference cannot be trusted there.
 
 Every gate of the graph is also checked on its own, against a central
 difference of its own `forward` at this graph's operand values: a wrong table
 derivative fails the report and is named, even where the inputs' gradients
-happen to come out right.
+happen to come out right. A gate at a kink, a pole or an edge within the step
+cannot be checked so; the report lists it, and suspects it before a bypass.
 
 A kink is told from a mere curve by shrinking the step: on a smooth curve the
 slopes from the left and from the right close in as the step shrinks, at a kink
@@ -50,7 +53,10 @@ from .numerical import (
     _central_difference,
     _check_callable,
     _check_number,
+    _coarse,
+    _downstream,
     _float_function,
+    _nan_outside_domain,
     _rounding_noise,
     _settled_slopes,
     numerical_grad,
@@ -58,6 +64,7 @@ from .numerical import (
     relative_error,
     step_at,
 )
+from .ops import Gate
 from .value import Value
 
 __all__ = [
@@ -70,7 +77,10 @@ __all__ = [
     "KINK",
     "MIN_RELATIVE_STEP",
     "OK",
+    "OVERFLOW_HINT",
+    "POLE_HINT",
     "REFINEMENTS",
+    "UNCHECKED_GATES_HINT",
     "UNRESOLVED",
     "UNRESOLVED_HINT",
     "WRONG",
@@ -92,7 +102,7 @@ OK = "ok"
 WRONG = "wrong"
 KINK = "kink"
 DISCONNECTED = "disconnected"
-EDGE = "edge"  # f is not finite within h: the input could not be checked
+EDGE = "edge"  # f is not finite (or too steep to resolve) within h: the input was not checked
 UNRESOLVED = "unresolved"  # rounding in f hides its change over the step: could not check
 
 CUT_GRAPH_HINT = (
@@ -103,15 +113,31 @@ EDGE_HINT = (
     "f is not finite within a step of {step:g} from this point (the edge of a gate's domain, "
     "like log at 0), so finite differences cannot check this input; try a smaller h"
 )
+POLE_HINT = (
+    "f changes too fast near this point for any step down to {step:.2g} to resolve (a pole or "
+    "a steep feature close to 0), so finite differences cannot check this input; try a "
+    "smaller h"
+)
 UNRESOLVED_HINT = (
     "rounding hides f's change over the step of {step:.2g}: f's values carry rounding errors "
     "of about {noise:.2g}, which can move the central difference by {blur:.2g}, as much as "
     "the gap between analytic and numeric; {remedy} can settle it"
 )
 BYPASS_HINT = (
-    "every gate's table derivative agrees with its own forward function here, so part of "
-    "f's dependence on its inputs runs outside the graph (a Value built from another's "
-    ".data, or a float taken from .data)"
+    "every gate's table derivative agrees with its own forward function here, so either part "
+    "of f's dependence on its inputs runs outside the graph (a Value rebuilt from another's "
+    ".data, or a float taken from .data), or the finite difference cannot be trusted here (a "
+    "pole or a steep feature within the step, or huge terms that overflow or cancel): try a "
+    "smaller h"
+)
+UNCHECKED_GATES_HINT = (
+    "no gate was found at fault, but {gates} could not be checked on its own here (a kink, a "
+    "pole or the edge of its domain within the step): its derivative may be the wrong one"
+)
+OVERFLOW_HINT = (
+    "backward met inf or nan between this input and the output (a gradient or a gate's "
+    "local derivative overflowed): overflow or nan in the chain rule is the likely cause, "
+    "not a gate"
 )
 
 
@@ -129,6 +155,7 @@ class InputCheck:
     relative_error: float
     verdict: str  # OK, WRONG, KINK (a plausible value at a kink), DISCONNECTED, EDGE, UNRESOLVED
     hint: str = ""
+    chain_finite: bool = True  # False when backward met inf or nan between input and output
 
 
 @dataclass(frozen=True)
@@ -156,6 +183,7 @@ class GradcheckReport:
 
     inputs: tuple[InputCheck, ...]
     wrong_gates: tuple[WrongGate, ...] = ()
+    unchecked_gates: tuple[str, ...] = ()  # gates at a kink, pole or edge somewhere in the graph
 
     @property
     def ok(self) -> bool:
@@ -204,14 +232,19 @@ class GradcheckReport:
         ]
         hints = [f"{row.name}: {row.hint}" for row in self.inputs if row.hint]
         hints += [str(gate) for gate in self.wrong_gates]
-        if self._bypassed():
-            hints.append(BYPASS_HINT)
+        if self._unexplained():
+            if self.unchecked_gates:
+                gates = ", ".join(repr(gate) for gate in self.unchecked_gates)
+                hints.append(UNCHECKED_GATES_HINT.format(gates=gates))
+            else:
+                hints.append(BYPASS_HINT)
         return "\n".join([title, *table, *(f"  - {hint}" for hint in hints)])
 
-    def _bypassed(self) -> bool:
-        """A finite gradient is wrong, yet no gate is at fault: the graph must be bypassed."""
+    def _unexplained(self) -> bool:
+        """A finite gradient is wrong with a finite chain rule, and no gate is found at fault."""
         return not self.wrong_gates and any(
-            row.verdict == WRONG and math.isfinite(row.analytic) for row in self.failures
+            row.verdict == WRONG and row.chain_finite and math.isfinite(row.analytic)
+            for row in self.failures
         )
 
 
@@ -263,9 +296,12 @@ def gradcheck(
             verdict, hint = _judge_blurred(func, point, i, dx, h, leaf.grad, n, tolerance, noise)
         else:
             verdict, hint = _judge_mismatch(func, point, i, dx, h, leaf.grad, tolerance, noise)
+        chain_finite = _chain_finite(nodes, leaf)
+        if verdict == WRONG and not chain_finite:
+            hint = "; ".join(filter(None, [hint, OVERFLOW_HINT]))
         error = relative_error(leaf.grad, n)
-        rows.append(InputCheck(name, point[i], leaf.grad, n, error, verdict, hint))
-    return GradcheckReport(tuple(rows), _wrong_gates(nodes, h, tolerance))
+        rows.append(InputCheck(name, point[i], leaf.grad, n, error, verdict, hint, chain_finite))
+    return GradcheckReport(tuple(rows), *_check_gates(nodes, h, tolerance))
 
 
 def assert_gradients_match(
@@ -288,6 +324,20 @@ def _backward(f: ValueFunction, leaves: list[Value], point: list[float]) -> list
         raise ValueError(f"f is {out.data} at {point}: gradients are checked where f is finite")
     out.backward()
     return topological_order(out)
+
+
+def _chain_finite(nodes: list[Value], leaf: Value) -> bool:
+    """Whether every gradient and local derivative from `leaf` to the output is finite."""
+    downstream = _downstream(nodes, leaf)
+    on_path = {leaf, *downstream}
+    local = (
+        grad
+        for node in downstream
+        for parent, grad in zip(node.parents, node.local_grads, strict=True)
+        if parent in on_path
+    )
+    grads = (node.grad for node in on_path)
+    return all(math.isfinite(g) for g in (*grads, *local))
 
 
 def _judge_mismatch(
@@ -315,16 +365,20 @@ def _judge_mismatch(
     central, finest = _closing_in(
         func, point, index, slopes.step, slopes.central, analytic, tolerance, noise
     )
-    if finest == step:
+    # still coarse next to x, the slopes apart: a pole or steep feature too close to resolve
+    unresolved = _coarse(point[index], finest) and not slopes.settled(tolerance, noise)
+    if finest == step and not unresolved:
         return WRONG, ""  # f is smooth at this step and no smaller step changes its verdict
     finer = (
-        f"f bends sharply within the step of this point (strong curvature or a kink nearby); "
-        f"at step {finest:.2g} the central difference is {central:.6g}"
+        f"f bends sharply within the step of this point (strong curvature, or a pole, kink or "
+        f"edge nearby); at step {finest:.2g} the central difference is {central:.6g}"
     )
     if tolerance.close(analytic, central):
         return OK, f"{finer}, as the analytic value says"
     if tolerance.close(analytic, central, noise / finest):
         return UNRESOLVED, _unresolved_hint(noise, finest, h, analytic, tolerance)
+    if unresolved:
+        return EDGE, POLE_HINT.format(step=finest)
     return WRONG, f"{finer}, not the analytic {analytic:.6g}"
 
 
@@ -412,36 +466,51 @@ def _judge_kink(slopes: Slopes, analytic: float, tolerance: Tolerance) -> tuple[
     return WRONG, f"a kink: {disagree}, and the analytic {analytic:.6g} is not between them"
 
 
-def _wrong_gates(nodes: Iterable[Value], h: float, tolerance: Tolerance) -> tuple[WrongGate, ...]:
-    """Each gate whose table derivative disagrees with its own forward (first place per gate).
+def _check_gates(
+    nodes: Iterable[Value], h: float, tolerance: Tolerance
+) -> tuple[tuple[WrongGate, ...], tuple[str, ...]]:
+    """Each gate whose table derivative disagrees with its own forward (first place per gate),
+    and the other gates that could not be checked somewhere (at a kink, a pole or an edge).
 
     Every node is checked, not one per gate, as a derivative may be wrong in one region
     only (for x < 0, say). That is cheap: a few calls of the gate's rule per operand,
     against f's many whole-graph evaluations for the finite differences of the inputs.
     """
     found: dict[str, WrongGate] = {}
+    unchecked: dict[str, None] = {}  # a dict keeps the graph's order
     for node in nodes:
         gate = node.gate
         if gate is None or gate.name in found:
             continue
-        operands = [parent.data for parent in node.parents]
-        if node.const is not None:
-            operands.append(node.const)
-        if not all(math.isfinite(x) for x in operands):
-            continue
-        noise = EPS * abs(node.data)  # the gate rounds its output
-        for i, table in enumerate(node.local_grads):
-            dx = step_at(h, operands[i])
-            try:
-                slopes = _settled_slopes(gate.forward, operands, i, dx, tolerance, noise)
-            except (ArithmeticError, ValueError):  # a user's gate may raise outside its domain
-                break  # an edge of this gate, as when it returns nan there
-            if slopes.kink or not slopes.finite:
-                continue  # a kink or an edge of this gate: its derivative cannot be checked here
-            if not tolerance.close(table, slopes.central, noise / slopes.step):
-                found[gate.name] = WrongGate(gate.name, tuple(operands), i, table, slopes.central)
-                break
-    return tuple(found.values())
+        wrong, checked = _check_node(node, gate, h, tolerance)
+        if wrong is not None:
+            found[gate.name] = wrong
+        elif not checked:
+            unchecked[gate.name] = None
+    return tuple(found.values()), tuple(name for name in unchecked if name not in found)
+
+
+def _check_node(
+    node: Value, gate: Gate, h: float, tolerance: Tolerance
+) -> tuple[WrongGate | None, bool]:
+    """The node's gate checked at its operands: a WrongGate if a table derivative disagrees,
+    and whether every operand could be checked (none at a kink, a pole or an edge of the gate,
+    where the one-sided slopes do not settle)."""
+    operands = [parent.data for parent in node.parents]
+    if node.const is not None:
+        operands.append(node.const)
+    if not all(math.isfinite(x) for x in operands):
+        return None, False
+    forward = _nan_outside_domain(gate.forward)  # a user's gate may raise outside its domain
+    noise = EPS * abs(node.data)  # the gate rounds its output
+    checked = True
+    for i, table in enumerate(node.local_grads):
+        slopes = _settled_slopes(forward, operands, i, step_at(h, operands[i]), tolerance, noise)
+        if slopes.kink or not slopes.finite or not slopes.settled(tolerance, noise):
+            checked = False  # its derivative cannot be checked here; the next operand's can
+        elif not tolerance.close(table, slopes.central, noise / slopes.step):
+            return WrongGate(gate.name, tuple(operands), i, table, slopes.central), checked
+    return None, checked
 
 
 # --- naming f's inputs ---------------------------------------------------------

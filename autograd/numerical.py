@@ -25,8 +25,10 @@ over the step" from "the gradient is wrong".
 
 Kinks. `one_sided_slopes` takes a slope from the left of x and one from the
 right. On a smooth curve the two close in as the step shrinks; at a kink (like
-relu's at 0) they stay apart, and no finite difference stands in for a derivative
-there. `_settled_slopes` quarters the step until they agree or prove a kink.
+relu's at 0) they stay apart, each one steady, and no finite difference stands in
+for a derivative there. Near a pole (1/x close to 0) they move with the step
+instead: the step is too coarse to see f's shape. `_settled_slopes` quarters the
+step until they agree or prove a kink.
 
 `relative_error` is the lecture's measure of how far two derivatives are apart.
 Last come the helpers that call f on plain numbers and check what the user
@@ -45,6 +47,7 @@ from .validate import real_number, shown
 from .value import Value
 
 __all__ = [
+    "COARSE_STEP",
     "EPS",
     "MIN_RELATIVE_STEP",
     "REFINEMENTS",
@@ -62,6 +65,7 @@ ValueFunction = Callable[..., Value]
 EPS = sys.float_info.epsilon  # the relative rounding error of one float operation, 2**-52
 MIN_RELATIVE_STEP = 1e-10  # a step of 1e-10·|x| keeps about 6 digits in x ± step (EPS·|x| is lost)
 REFINEMENTS = 10  # how often a step is quartered to tell a kink from a curve (down to h/4**10)
+COARSE_STEP = 1e-3  # a step above 1e-3·|x| may straddle a pole or steep feature near 0
 
 
 # --- central differences -------------------------------------------------------
@@ -122,13 +126,19 @@ def _rounding_noise(nodes: Iterable[Value], leaf: Value) -> float:
     at every step, which cancels in a difference. Terms that are not finite (an inf
     times a zero gradient) are skipped.
     """
+    terms = (abs(node.data * node.grad) for node in _downstream(nodes, leaf))
+    return EPS * math.fsum(term for term in terms if math.isfinite(term))
+
+
+def _downstream(nodes: Iterable[Value], leaf: Value) -> list[Value]:
+    """The nodes computed from `leaf` (leaf itself not included), parents before children."""
     moved = {leaf}
-    terms = []
+    found = []
     for node in nodes:  # parents come before children
         if any(parent in moved for parent in node.parents):
             moved.add(node)
-            terms.append(abs(node.data * node.grad))
-    return EPS * math.fsum(term for term in terms if math.isfinite(term))
+            found.append(node)
+    return found
 
 
 # --- one-sided slopes: a kink or a curve? --------------------------------------
@@ -167,6 +177,10 @@ class Slopes(NamedTuple):
         """The central difference at `step`: the mean of the two one-sided slopes."""
         return (self.left + self.right) / 2
 
+    def settled(self, tolerance: Tolerance, noise: float) -> bool:
+        """Whether the slopes agree (up to rounding of f's values, about `noise`)."""
+        return tolerance.close(self.left, self.right, 2 * noise / self.step)
+
 
 @dataclass(frozen=True)
 class Tolerance:
@@ -192,23 +206,41 @@ def _settled_slopes(
 
     On a smooth curve the gap between the slopes is about f'' * step, so it
     shrinks with the step and their mean becomes a trustworthy derivative. At a
-    kink the gap is the jump in slope, whatever the step: when quartering the
-    step does not even halve the gap, the kink is at (or very near) the point.
-    A gap that rounding of `func`'s values (about `noise`) can explain counts as
-    agreement: shrinking the step would only make the rounding worse.
+    kink the gap is the jump in slope, whatever the step, and each slope stays
+    put: when quartering the step does not even halve the gap, the kink is at
+    (or very near) the point. A gap that rounding of `func`'s values (about
+    `noise`) can explain counts as agreement: shrinking the step would only make
+    the rounding worse.
+
+    A step that is coarse next to x (see `_coarse`) may straddle a pole or a steep
+    feature near 0: there the slopes move as the step shrinks (or are not finite),
+    and the step is quartered on until they settle, rather than calling it a kink
+    or an edge.
     """
+    x = point[index]
     left, right = one_sided_slopes(func, point, index, step)
     for _ in range(REFINEMENTS):
         finite = math.isfinite(left) and math.isfinite(right)
-        if not finite or tolerance.close(left, right, 2 * noise / step):
+        if finite and tolerance.close(left, right, 2 * noise / step):
             break
-        if not _can_quarter(point[index], step):
+        too_coarse = _coarse(x, step)
+        if not _can_quarter(x, step) or not (finite or too_coarse):
             break
         finer_left, finer_right = one_sided_slopes(func, point, index, step / 4)
-        if abs(finer_right - finer_left) > abs(right - left) / 2:
-            return Slopes(left, right, step, kink=True)
+        if finite and abs(finer_right - finer_left) > abs(right - left) / 2:
+            blur = 2 * noise / (step / 4)
+            steady = tolerance.close(finer_left, left, blur) and tolerance.close(
+                finer_right, right, blur
+            )
+            if steady or not too_coarse:
+                return Slopes(left, right, step, kink=True)
         left, right, step = finer_left, finer_right, step / 4
     return Slopes(left, right, step, kink=False)
+
+
+def _coarse(x: float, step: float) -> bool:
+    """Whether the step is large next to x (above 1e-3·|x|): it may reach a pole at 0."""
+    return step > COARSE_STEP * abs(x)
 
 
 # --- how far apart two derivatives are -----------------------------------------
@@ -243,8 +275,24 @@ def _evaluate(f: ValueFunction, point: Sequence[float]) -> float:
 
 
 def _float_function(f: ValueFunction) -> Callable[..., float]:
-    """f as a function of plain numbers, returning its output's number."""
-    return lambda *xs: _evaluate(f, xs)
+    """f as a function of plain numbers, returning its output's number (nan where it raises)."""
+    return _nan_outside_domain(lambda *xs: _evaluate(f, xs))
+
+
+def _nan_outside_domain(func: Callable[..., float]) -> Callable[..., float]:
+    """`func`, returning nan where it raises an ArithmeticError or ValueError.
+
+    A user's gate may raise outside its domain (math.sqrt(-1e-7)) where a built-in one
+    returns nan; at a shifted point both mean the same: f is not finite there.
+    """
+
+    def guarded(*xs: float) -> float:
+        try:
+            return func(*xs)
+        except (ArithmeticError, ValueError):
+            return math.nan
+
+    return guarded
 
 
 def _check_callable(f: object) -> None:
