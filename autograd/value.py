@@ -13,7 +13,8 @@ allocates besides its float, which keeps memory low and leaves Python's garbage
 collector little to walk; that is most of what makes the engine fast.
 
 What each gate computes lives in `autograd.ops`; this file only wires operators
-and methods to that table, so every operation below is one line.
+and methods to that table: one function, `_gate_method`, makes every gate's
+output, and the sugar (`-`, `/`, `**`) is written in terms of those gates.
 """
 
 from __future__ import annotations
