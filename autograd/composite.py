@@ -7,7 +7,7 @@ Every Value created inside the block is tagged with the same `Composite`; the
 renderer draws a labelled box around them or one gate in their place. Blocks may
 nest; each entry makes a new Composite, so two neurons are two groups.
 
-The open block is one process-wide setting, read for every new Value (a context
+The open blocks are one process-wide stack, read for every new Value (a context
 variable would cost every gate a lookup): build a graph from one thread at a
 time, and do not pause a generator inside a block while building elsewhere.
 """
@@ -31,10 +31,8 @@ class Composite:
         return f"Composite({self.name!r})"
 
 
-class _Active:
-    """The innermost open composite; read by the engine for every new node."""
-
-    current: Composite | None = None
+# The open composites, innermost last; the engine tags each new Value with the last.
+OPEN_COMPOSITES: list[Composite] = []
 
 
 @contextmanager
@@ -42,9 +40,9 @@ def composite(name: str) -> Iterator[Composite]:
     """Tag every Value created inside the block as part of the composite `name`."""
     if not isinstance(name, str) or not name:
         raise TypeError(f"composite() needs a non-empty name string, got {name!r}")
-    group = Composite(name, _Active.current)
-    _Active.current = group
+    group = Composite(name, OPEN_COMPOSITES[-1] if OPEN_COMPOSITES else None)
+    OPEN_COMPOSITES.append(group)
     try:
         yield group
     finally:
-        _Active.current = group.parent
+        OPEN_COMPOSITES.remove(group)

@@ -10,7 +10,10 @@ Why the fields look the way they do: every gate has one or two operands, so a
 Value keeps them in two fields (`_a`, `_b`) with their local derivatives
 (`_da`, `_db`) instead of in tuples. A Value is then the only object a gate
 allocates besides its float, which keeps memory low and leaves Python's garbage
-collector little to walk; that is most of what makes the engine fast.
+collector little to walk; that is most of what makes the engine fast. For the
+same reason a gate output fills in only the eight fields every Value needs:
+a name (`_label`) and a composite (`_scope`) are set only when there is one,
+and a folded constant sits in `_db`, which has no operand to serve then.
 
 What each gate computes lives in `autograd.ops`; this file only wires operators
 and methods to that table: one function, `_gate_method`, makes every gate's
@@ -19,12 +22,10 @@ output, and the sugar (`-`, `/`, `**`) is written in terms of those gates.
 
 from __future__ import annotations
 
-import inspect
-import itertools
 from collections.abc import Callable
 
 from . import graph, ops
-from .composite import Composite, _Active
+from .composite import OPEN_COMPOSITES, Composite
 from .ops import Gate
 from .validate import is_real_number, real_number
 
@@ -55,69 +56,83 @@ def _as_constant(x: object) -> float | None:
 
 
 _new_object = object.__new__
-_next_id = itertools.count().__next__
-
-
-class _NoOperand:
-    """Marks a one-operand gate's call: `x.exp()` passes no second operand."""
-
-
-_NO_OPERAND = _NoOperand()
 
 
 def _gate_method(gate: Gate) -> Callable[..., Value]:
     """The function that applies `gate` to a Value (and to a second operand if any).
 
     The one place gate outputs are made. The operators and methods of Value are
-    these functions, made once from the table, so applying a gate costs one call
-    of its rule and one new object. Creation skips __init__'s checks (every field
-    is known good), and the local derivatives come from the rule now, while the
-    operands' numbers are at hand, so backward is only multiplications and sums.
-    A second operand that is not a Value must be a plain number, which the gate
-    keeps as its constant; anything else returns NotImplemented (so `v + "a"` is
-    Python's TypeError).
+    these functions, made once from the table. Creation skips __init__'s checks
+    (every field is known good), and the local derivatives come from the rule
+    now, while the operands' numbers are at hand, so backward is only
+    multiplications and sums. A second operand that is not a Value must be a
+    plain number, which the gate keeps as its constant; anything else returns
+    NotImplemented (so `v + "a"` is Python's TypeError).
+
+    The two functions below differ only in how they get the numbers; both end
+    by filling in a new Value, written out in each because a shared helper
+    would cost a call per gate, and a gate is what the engine does most.
     """
     rule = ops.checked_rule(gate)
-    takes_two = gate.arity == 2
+    is_add = gate is ops.ADD
+    is_mul = gate is ops.MUL
 
-    def apply_gate(a: Value, other: object = _NO_OPERAND) -> Value:
-        b: Value | None = None
-        const: float | None = None
-        db = 0.0
-        if other is _NO_OPERAND:
-            if takes_two:
-                raise TypeError(f"{gate.name}() needs a second operand")
-            data, da = rule(a.data)
-        elif not takes_two:
-            raise TypeError(f"{gate.name}() takes no operand, got {type(other).__name__}")
-        elif isinstance(other, Value):
-            data, da, db = rule(a.data, other.data)
+    def apply_unary(self: Value, /) -> Value:
+        data, da = rule(self.data)
+        out = _new_object(Value)
+        out.data = data
+        out.grad = 0.0
+        out._gate = gate
+        out._a = self
+        out._da = da
+        out._b = None
+        out._db = 0.0
+        out._pending = 0
+        if OPEN_COMPOSITES:
+            out._scope = OPEN_COMPOSITES[-1]
+        return out
+
+    def apply_binary(self: Value, other: object, /) -> Value:
+        if type(other) is Value:
             b = other
+            y = other.data
         else:
             const = other if type(other) is float else _as_constant(other)
             if const is None:
                 return NotImplemented
-            data, da, _ = rule(a.data, const)
+            b = None
+            y = const
+        x = self.data
+        # add and mul, most of the gates of any network, skip the call of their
+        # rule, which would cost a sixth of the gate. The arithmetic is that of
+        # ops._add and ops._mul; tests/test_engine_semantics.py holds them to it.
+        if is_add:
+            data = x + y
+            da = db = 1.0
+        elif is_mul:
+            data = x * y
+            da = y
+            db = x
+        else:
+            data, da, db = rule(x, y)
+        if b is None:
+            db = y  # no Value to hand a gradient to: _db keeps the folded constant
         out = _new_object(Value)
         out.data = data
         out.grad = 0.0
-        out._label = None
         out._gate = gate
-        out._a = a
+        out._a = self
         out._da = da
         out._b = b
         out._db = db
-        out._const = const
-        out._scope = _Active.current
-        out._id = _next_id()
+        out._pending = 0
+        if OPEN_COMPOSITES:
+            out._scope = OPEN_COMPOSITES[-1]
         return out
 
+    apply_gate = apply_binary if gate.arity == 2 else apply_unary
     apply_gate.__name__ = apply_gate.__qualname__ = gate.name
     apply_gate.__doc__ = f"The {gate.name} gate ({gate.symbol}) applied to this Value."
-    operands = ["self", "other"] if takes_two else ["self"]
-    apply_gate.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [inspect.Parameter(name, inspect.Parameter.POSITIONAL_ONLY) for name in operands]
-    )  # what help(Value) shows: exp(self, /), __add__(self, other, /)
     return apply_gate
 
 
@@ -125,20 +140,20 @@ class Value:
     """A scalar node of the computational graph."""
 
     __slots__ = (
-        "data", "grad", "_label", "_gate", "_a", "_b", "_da", "_db", "_const", "_scope", "_id",
+        "data", "grad", "_gate", "_a", "_b", "_da", "_db", "_pending", "_label", "_scope",
     )  # fmt: skip
 
     data: float
     grad: float
-    _label: str | None
     _gate: Gate | None  # the gate that made this Value; None for a leaf
     _a: Value | None  # first operand
     _b: Value | None  # second operand, if it is a Value
     _da: float  # d self / d _a
-    _db: float  # d self / d _b
-    _const: float | None  # a plain-number last operand, folded into the gate
-    _scope: Composite | None  # the innermost composite gate it was made in
-    _id: int  # creation number: parents always have smaller ones
+    _db: float  # d self / d _b; the folded constant when the second operand is one
+    _pending: int  # during backward: users of this Value still to hand down their gradient
+    # Set only when there is something to say; unset reads as None (see the properties).
+    _label: str  # the name pictures write
+    _scope: Composite  # the innermost composite gate it was made in
 
     def __init__(self, data: Number, label: str | None = None) -> None:
         self.label = label
@@ -147,16 +162,16 @@ class Value:
         self._gate = None
         self._a = self._b = None
         self._da = self._db = 0.0
-        self._const = None
-        self._scope = _Active.current
-        self._id = _next_id()
+        self._pending = 0
+        if OPEN_COMPOSITES:
+            self._scope = OPEN_COMPOSITES[-1]
 
     # --- what the graph looks like from the outside -------------------------
 
     @property
     def label(self) -> str | None:
         """The name pictures write for this Value (`x`, `q`); None draws its number."""
-        return self._label
+        return getattr(self, "_label", None)
 
     @label.setter
     def label(self, label: str | None) -> None:
@@ -167,7 +182,9 @@ class Value:
                 label.encode("utf-8")
             except UnicodeEncodeError:  # e.g. a lone surrogate: no picture could show it
                 raise ValueError(f"label must be valid text, got {label!r}") from None
-        self._label = label
+            self._label = label
+        elif hasattr(self, "_label"):
+            del self._label
 
     @property
     def gate(self) -> Gate | None:
@@ -191,12 +208,14 @@ class Value:
     @property
     def const(self) -> float | None:
         """The constant folded into the gate as its last operand (`x + 1` -> 1.0)."""
-        return self._const
+        if self._b is None and self._gate is not None and self._gate.arity == 2:
+            return self._db
+        return None
 
     @property
     def scope(self) -> Composite | None:
         """The innermost composite gate this Value was created in."""
-        return self._scope
+        return getattr(self, "_scope", None)
 
     @property
     def is_leaf(self) -> bool:
@@ -211,7 +230,7 @@ class Value:
 
     # --- applying gates ------------------------------------------------------
     # Each operator and method applies one gate of the table through the function
-    # `_gate_method` made from it: one call of the gate's rule, one new Value.
+    # `_gate_method` made from it: one new Value per gate.
     # Addition and multiplication commute, so `2 + x` is drawn as x into `+2`.
 
     __add__ = __radd__ = _gate_method(ops.ADD)
@@ -324,8 +343,7 @@ class Value:
         The pass is iterative (no recursion limit). Calling it again adds the same
         amounts again, as PyTorch does with retain_graph; `zero_grad()` resets.
         """
-        for _ in graph.backward_steps(self):
-            pass
+        graph.backpropagate(self)
 
     def zero_grad(self) -> None:
         """Reset `.grad` to 0 on this Value and every node it depends on."""
