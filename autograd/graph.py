@@ -43,24 +43,26 @@ def _count_users(root: Value) -> Held:
     while stack:
         node = stack.pop()
         a: Value = node._a  # type: ignore[assignment]  # a gate always has a first operand
-        if a.grad:
-            held.append((a, a.grad))
-            a.grad = 0.0
-        if a._pending:  # met before: one more user
+        if a._pending:  # a gate output met before: one more user
             a._pending += 1
-        elif a._a is not None:  # a gate output met for the first time
-            a._pending = 1
-            stack.append(a)
+        else:  # a leaf, or a gate output met for the first time
+            if a.grad:
+                held.append((a, a.grad))
+                a.grad = 0.0
+            if a._a is not None:
+                a._pending = 1
+                stack.append(a)
         b = node._b
         if b is not None:
-            if b.grad:
-                held.append((b, b.grad))
-                b.grad = 0.0
             if b._pending:
                 b._pending += 1
-            elif b._a is not None:
-                b._pending = 1
-                stack.append(b)
+            else:
+                if b.grad:
+                    held.append((b, b.grad))
+                    b.grad = 0.0
+                if b._a is not None:
+                    b._pending = 1
+                    stack.append(b)
     return held
 
 
@@ -83,21 +85,23 @@ def backpropagate(root: Value, record: list[Value] | None = None) -> None:
             upstream = node.grad
             a: Value = node._a  # type: ignore[assignment]
             a.grad += node._da * upstream
-            waiting = a._pending
-            if waiting == 1:
-                a._pending = 0
-                ready.append(a)
-            elif waiting:
-                a._pending = waiting - 1
+            waiting = a._pending  # 0 for a leaf
+            if waiting:
+                if waiting == 1:
+                    a._pending = 0
+                    ready.append(a)
+                else:
+                    a._pending = waiting - 1
             b = node._b
             if b is not None:
                 b.grad += node._db * upstream
                 waiting = b._pending
-                if waiting == 1:
-                    b._pending = 0
-                    ready.append(b)
-                elif waiting:
-                    b._pending = waiting - 1
+                if waiting:
+                    if waiting == 1:
+                        b._pending = 0
+                        ready.append(b)
+                    else:
+                        b._pending = waiting - 1
             if record is not None:
                 record.append(node)
     except BaseException:  # e.g. Ctrl-C in a huge pass: leave no count and no half pass behind

@@ -136,7 +136,10 @@ ANY_FLOAT = st.floats(allow_nan=True, allow_infinity=True) | EDGE_FLOATS
 
 
 def identical(a: float, b: float) -> bool:
-    return (math.isnan(a) and math.isnan(b)) or (a == b and math.copysign(1, a) == math.copysign(1, b))
+    """The same IEEE value: nan equals nan, and the sign of zero counts."""
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    return a == b and math.copysign(1, a) == math.copysign(1, b)
 
 
 @pytest.mark.parametrize("gate, apply", [(ops.ADD, operator.add), (ops.MUL, operator.mul)])
