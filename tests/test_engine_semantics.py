@@ -5,11 +5,14 @@ Expected numbers are IEEE float64 results, written out by hand or computed with 
 
 import fractions
 import math
+import operator
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from autograd import Value
+from autograd import Value, ops
 
 inf, nan = math.inf, math.nan
 
@@ -122,6 +125,24 @@ def test_a_value_exponent_is_a_type_error_that_suggests_exp_and_log():
 
 
 # --- add, mul, neg, sub: IEEE ----------------------------------------------
+
+
+# add and mul do their arithmetic in the operators, not through the table's rule:
+# they must agree with the rule bit for bit, edge cases included.
+EDGE_FLOATS = st.sampled_from([0.0, -0.0, 1.0, -1.0, math.inf, -math.inf, math.nan, 1e308, 5e-324])
+ANY_FLOAT = st.floats(allow_nan=True, allow_infinity=True) | EDGE_FLOATS
+
+
+@pytest.mark.parametrize("gate, apply", [(ops.ADD, operator.add), (ops.MUL, operator.mul)])
+@given(x=ANY_FLOAT, y=ANY_FLOAT)
+def test_add_and_mul_operators_compute_what_the_table_says(gate, apply, x, y):
+    out, *local = gate.rule(x, y)
+    two_values = apply(Value(x), Value(y))
+    assert same(two_values.data, out)
+    assert all(map(same, two_values.local_grads, local))
+    with_constant = apply(Value(x), y)
+    assert same(with_constant.data, out) and same(with_constant.const, y)
+    assert same(with_constant.local_grads[0], local[0])
 
 
 def test_inf_times_zero_is_nan_in_value_and_gradient():
