@@ -127,7 +127,7 @@ def test_a_value_exponent_is_a_type_error_that_suggests_exp_and_log():
 # --- add, mul, neg, sub: IEEE ----------------------------------------------
 
 
-# add and mul do their arithmetic in the operators, not through the table's rule:
+# add, mul and relu do their arithmetic in Value, not through the table's rule:
 # they must agree with the rule bit for bit, edge cases included.
 EDGE_FLOATS = st.sampled_from([0.0, -0.0, 1.0, -1.0, math.inf, -math.inf, math.nan, 1e308, 5e-324])
 ANY_FLOAT = st.floats(allow_nan=True, allow_infinity=True) | EDGE_FLOATS
@@ -143,6 +143,13 @@ def test_add_and_mul_operators_compute_what_the_table_says(gate, apply, x, y):
     with_constant = apply(Value(x), y)
     assert same(with_constant.data, out) and same(with_constant.const, y)
     assert same(with_constant.local_grads[0], local[0])
+
+
+@given(x=ANY_FLOAT)
+def test_the_relu_method_computes_what_the_table_says(x):
+    out, local = ops.RELU.rule(x)
+    made = Value(x).relu()
+    assert same(made.data, out) and same(made.local_grads[0], local)
 
 
 def test_inf_times_zero_is_nan_in_value_and_gradient():
