@@ -15,9 +15,12 @@ same reason a gate output fills in only the eight fields every Value needs:
 a name (`_label`) and a composite (`_scope`) are set only when there is one,
 and a folded constant sits in `_db`, which has no operand to serve then.
 
-What each gate computes lives in `autograd.ops`; this file only wires operators
-and methods to that table: one function, `_gate_method`, makes every gate's
-output, and the sugar (`-`, `/`, `**`) is written in terms of those gates.
+What each gate computes lives in `autograd.ops`; this file wires operators and
+methods to that table: one function, `_gate_method`, makes every gate's output,
+and the sugar (`-`, `/`, `**`) is written in terms of those gates. The one
+exception is speed: add, mul and relu, the gates networks are made of, repeat
+their one line of arithmetic here instead of calling their rule (a test holds
+the two to the same bits).
 """
 
 from __future__ import annotations
