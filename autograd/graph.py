@@ -10,8 +10,10 @@ graph use it (the Value's `_pending`). Pass two starts at the root; after a
 gate's chain-rule step, each of its operands has one user fewer to wait for,
 and an operand left with none is ready. The counts end at zero, as they began,
 so the next pass starts clean; there is no sort and no set of visited nodes,
-which makes this the cheapest order we found in Python. The pass must run to
-the end (or be cleaned up, as below) before another one starts.
+which makes this the cheapest order we found in Python (it beat a sort by
+creation number and a depth-first walk). A pass runs to the end, or is cleaned
+up if interrupted, before the next one starts; two threads must not run passes
+over shared nodes at the same time.
 """
 
 from __future__ import annotations
