@@ -106,11 +106,17 @@ def _gate_method(gate: Gate) -> Callable[..., Value]:
         return out
 
     def apply_binary(self: Value, other: object, /) -> Value:
-        if type(other) is Value:
+        if type(other) is Value:  # the common cases first: a Value, a float
+            b = other
+            y = other.data
+        elif type(other) is float:
+            b = None
+            y = other
+        elif isinstance(other, Value):  # a subclass of Value
             b = other
             y = other.data
         else:
-            const = other if type(other) is float else _as_constant(other)
+            const = _as_constant(other)
             if const is None:
                 return NotImplemented
             b = None

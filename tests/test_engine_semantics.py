@@ -152,6 +152,34 @@ def test_the_relu_method_computes_what_the_table_says(x):
     assert same(made.data, out) and same(made.local_grads[0], local)
 
 
+class Parameter(Value):
+    """A user's own kind of Value."""
+
+
+@pytest.mark.parametrize(
+    "build, dx, dp",
+    [
+        (lambda x, p: x + p, 1.0, 1.0),
+        (lambda x, p: x * p, 5.0, 2.0),
+        (lambda x, p: x.max(p), 0.0, 1.0),
+        (lambda x, p: x - p, 1.0, -1.0),
+        (lambda x, p: x / p, 0.2, -0.08),
+        (lambda x, p: p * x, 5.0, 2.0),
+    ],
+)
+def test_a_subclass_of_value_is_an_operand_like_any_value(build, dx, dp):
+    x, p = Value(2.0), Parameter(5.0)
+    out = build(x, p)
+    out.backward()
+    assert p in out.parents or any(p in n.parents for n in out.parents)
+    assert (x.grad, p.grad) == pytest.approx((dx, dp))
+
+
+def test_a_subclass_of_value_keeps_its_place_as_the_second_operand():
+    x, p = Value(2.0), Parameter(5.0)
+    assert (x + p).parents == (x * p).parents == x.max(p).parents == (x, p)
+
+
 def test_inf_times_zero_is_nan_in_value_and_gradient():
     a, b = Value(inf), Value(0.0)
     out = a * b
