@@ -9,9 +9,9 @@ Pass one counts, on each gate output below the root, how many gates of the
 graph use it (the Value's `_pending`). Pass two starts at the root; after a
 gate's chain-rule step, each of its operands has one user fewer to wait for,
 and an operand left with none is ready. The counts end at zero, as they began,
-so the next pass starts clean; there is no sort and no set of visited nodes,
-which makes this the cheapest order we found in Python (it beat a sort by
-creation number and a depth-first walk). A pass runs to the end, or is cleaned
+so the next pass starts clean; backward() needs no sort and no set of visited
+nodes, which makes this the cheapest order we found in Python (it beat a sort
+by creation number and a depth-first walk). A pass runs to the end, or is cleaned
 up if interrupted, before the next one starts; two threads must not run passes
 over shared nodes at the same time.
 """
@@ -27,17 +27,16 @@ if TYPE_CHECKING:
 Held = list[tuple["Value", float]]  # the .grad a pass set aside, to add back at its end
 
 
-def _count_users(root: Value) -> Held:
+def _count_users(root: Value, held: Held) -> None:
     """Pass one: set `_pending` on every gate output below `root`; clear the graph's .grad.
 
     A pass computes its own gradients from zero, so every nonzero `.grad` it
-    meets is set aside here and returned, to be added back when the pass ends.
+    meets is set aside in `held`, to be added back when the pass ends.
     That makes a second `backward()` add exactly what the first one did,
     instead of pushing the first pass's gradients of inner nodes down again.
     The two operands are handled by the same lines written twice: a loop over
     them would cost a tuple per gate.
     """
-    held: Held = []
     if root.grad:
         held.append((root, root.grad))
         root.grad = 0.0
@@ -65,7 +64,6 @@ def _count_users(root: Value) -> Held:
                 if b._a is not None:
                     b._pending = 1
                     stack.append(b)
-    return held
 
 
 def backpropagate(root: Value, record: list[Value] | None = None) -> None:
@@ -78,10 +76,13 @@ def backpropagate(root: Value, record: list[Value] | None = None) -> None:
     (a stack), which is deterministic. `record`, if given, receives the gate
     outputs in the order they were processed.
     """
-    held = _count_users(root)
-    root.grad = 1.0
-    ready = [root] if root._a is not None else []
+    held: Held = []
+    passing_down = False
     try:
+        _count_users(root, held)
+        passing_down = True
+        root.grad = 1.0
+        ready = [root] if root._a is not None else []
         while ready:
             node = ready.pop()
             upstream = node.grad
@@ -106,26 +107,26 @@ def backpropagate(root: Value, record: list[Value] | None = None) -> None:
                         b._pending = waiting - 1
             if record is not None:
                 record.append(node)
-    except BaseException:  # e.g. Ctrl-C in a huge pass: leave no count and no half pass behind
-        _abandon(root, held)
+        for node, grad in held:
+            node.grad += grad
+    except BaseException:  # e.g. Ctrl-C in a huge pass: no count and no half pass left behind
+        _abandon(root, held, passing_down)
         raise
-    for node, grad in held:
-        node.grad += grad
 
 
 def _gates_root_first(root: Value) -> list[Value]:
     """The gate outputs `root` depends on, root first, in the order backward() takes them.
 
-    Recorded from a real pass, whose gradients are then put back as they were.
+    Recorded from a real pass, so that it is that order by construction; every
+    `.grad` is put back as it was afterwards, also if the pass is interrupted.
     """
-    nodes = _reachable(root)
-    held = _set_aside(nodes)
+    saved = _grads(root)
     order: list[Value] = []
-    backpropagate(root, order)
-    for node in nodes:
-        node.grad = 0.0
-    for node, grad in held:
-        node.grad = grad
+    try:
+        backpropagate(root, order)
+    finally:
+        for node, grad in saved:
+            node.grad = grad
     return order
 
 
@@ -138,44 +139,52 @@ def backward_steps(root: Value) -> Iterator[Value]:
     operand has received `local_grad * node.grad`. The frame-by-frame renderer
     draws the graph after each step.
 
-    The order is computed before the first step, so the graph is free between
-    steps: a picture may run its own pass over the same graph meanwhile. Like
-    backward(), a pass adds its gradients to what `.grad` held before; a caller
-    who stops early gets every `.grad` back as it was.
+    The order is computed before the first step, so nothing of the pass is kept
+    in the graph between steps: `viz.draw`, which runs a pass of its own and then
+    puts every `.grad` back, may be called between two steps. A backward() there
+    would not be undone: the next steps would pass its gradients on as well.
+    Like backward(), the steps add their gradients to what `.grad` held before;
+    a caller who stops early gets every `.grad` back as it was before the first
+    step.
     """
     order = _gates_root_first(root)
-    held = _set_aside(_reachable(root))
-    root.grad = 1.0
+    saved = _grads(root)
     finished = False
     try:
+        for node, _ in saved:
+            node.grad = 0.0
+        root.grad = 1.0
         for node in order:
             upstream = node.grad
             node._a.grad += node._da * upstream  # type: ignore[union-attr]
             if node._b is not None:
                 node._b.grad += node._db * upstream
             yield node
+        for node, grad in saved:
+            if grad:
+                node.grad += grad
         finished = True
     finally:
-        if finished:
-            for node, grad in held:
-                node.grad += grad
-        else:
-            _abandon(root, held)
+        if not finished:
+            for node, grad in saved:
+                node.grad = grad
 
 
-def _set_aside(nodes: list[Value]) -> Held:
-    """Zero every nonzero .grad of `nodes`, returning what was there."""
-    held = [(node, node.grad) for node in nodes if node.grad]
-    for node, _ in held:
-        node.grad = 0.0
-    return held
+def _grads(root: Value) -> Held:
+    """Every node `root` depends on, with its .grad now."""
+    return [(node, node.grad) for node in _reachable(root)]
 
 
-def _abandon(root: Value, held: Held) -> None:
-    """Undo a pass stopped midway: every count back to 0, every .grad as before the pass."""
+def _abandon(root: Value, held: Held, passing_down: bool) -> None:
+    """Undo an interrupted backpropagate(): counts back to 0, .grad as before the pass.
+
+    Before gradients were passed down, only the .grad set aside in `held` had
+    changed; after, every node's .grad may hold some of this pass's work.
+    """
     for node in _reachable(root):
         node._pending = 0
-        node.grad = 0.0
+        if passing_down:
+            node.grad = 0.0
     for node, grad in held:
         node.grad = grad
 
@@ -196,8 +205,9 @@ def _reachable(root: Value) -> list[Value]:
 def topological_order(root: Value) -> list[Value]:
     """Every node `root` depends on, parents before children: leaves, then gates.
 
-    Gates come in the reverse of the backward pass's order; leaves in the order
-    the gates first use them, so `(x + y) * z` lists x, y, z, then x+y, then f.
+    Gates come in the reverse of the backward pass's order (taken from a real
+    pass, after which every `.grad` is put back); leaves in the order the gates
+    first use them, so `(x + y) * z` lists x, y, z, then x+y, then f.
     """
     gates = _gates_root_first(root)
     gates.reverse()
@@ -212,6 +222,11 @@ def topological_order(root: Value) -> list[Value]:
 
 
 def zero_grad(root: Value) -> None:
-    """Set `.grad` to 0.0 on `root` and on every node it depends on."""
+    """Set `.grad` to 0.0 on `root` and on every node it depends on.
+
+    It also clears any user count a pass could have left behind, so that after
+    zero_grad() the graph is as good as new whatever happened before.
+    """
     for node in _reachable(root):
         node.grad = 0.0
+        node._pending = 0

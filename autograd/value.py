@@ -72,16 +72,18 @@ def _gate_method(gate: Gate) -> Callable[..., Value]:
     plain number, which the gate keeps as its constant; anything else returns
     NotImplemented (so `v + "a"` is Python's TypeError).
 
-    The two functions below differ only in how they get the numbers; both end
-    by filling in a new Value, written out in each because a shared helper
-    would cost a call per gate, and a gate is what the engine does most.
+    There is one function for one-operand gates and one for two; both end by
+    filling in a new Value, written out in each because a shared helper would
+    cost a call per gate, and a gate is what the engine does most.
     """
     rule = ops.checked_rule(gate)
     is_add = gate is ops.ADD
     is_mul = gate is ops.MUL
     is_relu = gate is ops.RELU
 
-    def apply_unary(self: Value, /) -> Value:
+    def apply_unary(self: Value, /, *stray: object) -> Value:
+        if stray:  # Python's own message would count self as an argument
+            raise TypeError(f"{gate.name}() takes no operand, got {type(stray[0]).__name__}")
         x = self.data
         if is_relu:  # skips its rule's call, as add and mul do below
             if x > 0.0:
