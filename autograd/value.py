@@ -172,7 +172,7 @@ class Value:
     _b: Value | None  # second operand, if it is a Value
     _da: float  # d self / d _a
     _db: float  # d self / d _b; the folded constant when the second operand is one
-    _pending: int  # during backward: users of this Value still to hand down their gradient
+    _pending: int  # in a backward pass: users yet to hand down their gradient; 0 outside
     # Set only when there is something to say; unset reads as None (see the properties).
     _label: str  # the name pictures write
     _scope: Composite  # the innermost composite gate it was made in
