@@ -66,15 +66,14 @@ def _count_users(root: Value, held: Held) -> None:
                     stack.append(b)
 
 
-def backpropagate(root: Value, record: list[Value] | None = None) -> None:
+def backpropagate(root: Value) -> None:
     """Add d root / d node to `.grad` of every node `root` depends on (Value.backward).
 
     Pass two of the module docstring, with the chain rule: a gate output whose
     users are all done has its whole gradient, so it hands `local_grad * grad`
     to each operand, and each operand has one user fewer to wait for. Root
     first; of two operands ready together the second one's branch comes first
-    (a stack), which is deterministic. `record`, if given, receives the gate
-    outputs in the order they were processed.
+    (a stack), which is deterministic.
     """
     held: Held = []
     passing_down = False
@@ -105,8 +104,6 @@ def backpropagate(root: Value, record: list[Value] | None = None) -> None:
                         ready.append(b)
                     else:
                         b._pending = waiting - 1
-            if record is not None:
-                record.append(node)
         for node, grad in held:
             node.grad += grad
     except BaseException:  # e.g. Ctrl-C in a huge pass: no count and no half pass left behind
@@ -117,16 +114,34 @@ def backpropagate(root: Value, record: list[Value] | None = None) -> None:
 def _gates_root_first(root: Value) -> list[Value]:
     """The gate outputs `root` depends on, root first, in the order backward() takes them.
 
-    Recorded from a real pass, so that it is that order by construction; every
-    `.grad` is put back as it was afterwards, also if the pass is interrupted.
+    The same two passes as backpropagate(), without gradients and with the counts
+    in a dict, so the graph is only read: backpropagate() keeps its counts on the
+    Values because that is faster, this is for pictures and steps. First operand
+    before second, as there, so the order is the same.
     """
-    saved = _grads(root)
-    order: list[Value] = []
-    try:
-        backpropagate(root, order)
-    finally:
-        for node, grad in saved:
-            node.grad = grad
+    if root.is_leaf:
+        return []
+    users: dict[Value, int] = {}
+    stack = [root]
+    while stack:
+        for operand in stack.pop().parents:
+            if operand.is_leaf:
+                continue
+            if operand in users:
+                users[operand] += 1
+            else:
+                users[operand] = 1
+                stack.append(operand)
+    order = []
+    ready = [root]
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        for operand in node.parents:
+            if not operand.is_leaf:
+                users[operand] -= 1
+                if not users[operand]:
+                    ready.append(operand)
     return order
 
 
@@ -151,8 +166,9 @@ def backward_steps(root: Value) -> Iterator[Value]:
     saved = _grads(root)
     finished = False
     try:
-        for node, _ in saved:
-            node.grad = 0.0
+        for node, grad in saved:
+            if grad:  # as in backward(): only a nonzero .grad is set aside
+                node.grad = 0.0
         root.grad = 1.0
         for node in order:
             upstream = node.grad
@@ -205,9 +221,9 @@ def _reachable(root: Value) -> list[Value]:
 def topological_order(root: Value) -> list[Value]:
     """Every node `root` depends on, parents before children: leaves, then gates.
 
-    Gates come in the reverse of the backward pass's order (taken from a real
-    pass, after which every `.grad` is put back); leaves in the order the gates
-    first use them, so `(x + y) * z` lists x, y, z, then x+y, then f.
+    Gates come in the reverse of the backward pass's order; leaves in the order
+    the gates first use them, so `(x + y) * z` lists x, y, z, then x+y, then f.
+    The graph is only read.
     """
     gates = _gates_root_first(root)
     gates.reverse()

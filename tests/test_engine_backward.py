@@ -144,6 +144,22 @@ def test_stopping_the_steps_midway_leaves_every_grad_as_it_was(passes_before):
     assert [n.grad for n in (x, y, z, q, f)] == [-4.0, -4.0, 3.0, -4.0, 1.0]
 
 
+def test_backward_steps_keep_a_negative_zero_grad_as_backward_does():
+    # A -0.0 .grad (set by hand) is not set aside by backward(); the steps must agree.
+    def final_grad(stepped: bool) -> float:
+        x = Value(2.0)
+        f = x * -0.0
+        x.grad = -0.0
+        if stepped:
+            for _ in backward_steps(f):
+                pass
+        else:
+            f.backward()
+        return x.grad
+
+    assert math.copysign(1, final_grad(True)) == math.copysign(1, final_grad(False)) == -1
+
+
 def test_a_pass_that_puts_the_grads_back_may_run_between_two_steps():
     # As viz.draw does between two frames: the steps have taken their order
     # already, so a whole pass over the same nodes meanwhile disturbs nothing.
@@ -267,24 +283,24 @@ def graph_with_sharing():
     return x, y, h, h * h + h
 
 
-# The lines of the work itself; a cleanup loop interrupted in its turn cannot be
-# saved by any Python code, so the functions whose `finally` puts .grad back are
-# not traced (the tracer stops at its first raise, so cleanups run untouched).
-WORK = {"backpropagate", "_count_users", "_reachable"}
-
-
+# The lines of the work. The tracer stops at its first raise, so the cleanup after
+# it runs untouched; the stepping loop's own early stop is tested above.
 @pytest.mark.parametrize(
-    "run",
-    [lambda f: f.backward(), topological_order, lambda f: list(backward_steps(f))],
+    "run, traced",
+    [
+        (lambda f: f.backward(), {"backpropagate", "_count_users", "_reachable"}),
+        (topological_order, {"topological_order", "_gates_root_first"}),
+        (lambda f: list(backward_steps(f)), {"_gates_root_first", "_grads", "_reachable"}),
+    ],
     ids=["backward", "topological_order", "backward_steps"],
 )
-def test_an_interrupted_pass_leaves_every_grad_as_it_was_and_the_next_pass_right(run):
+def test_an_interrupted_pass_leaves_every_grad_as_it_was_and_the_next_pass_right(run, traced):
     interrupted_somewhere = False
     for n in range(1, 400):
         x, y, h, f = graph_with_sharing()
         f.backward()  # some gradients are held already: d f / d x = 2*h*y + y = 39
         before = [v.grad for v in (x, y, h, f)]
-        sys.settrace(interrupt_at_line(n, WORK))
+        sys.settrace(interrupt_at_line(n, traced))
         try:
             run(f)
         except KeyboardInterrupt:
