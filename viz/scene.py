@@ -14,9 +14,9 @@ What the picture knows about gradients comes in a `GradState`: `viz.draw` shows
 the gradients of one backward pass from its root (or none, or with
 `show_grad="held"` the Values' `.grad` as they are), the frames of `viz.steps`
 show the gradients the engine has accumulated after each step of that pass. A
-pass for a picture runs the engine's own `backward_steps` with every `.grad` set
-aside (`grads_set_aside`), so it never shows, or leaves behind, gradients that
-other passes added to the Values.
+pass for a picture is the engine's own backward (`backward()` for `viz.draw`,
+`backward_steps` for the frames) with every `.grad` set aside (`grads_set_aside`),
+so it never shows, or leaves behind, gradients that other passes added.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
-from autograd import Value, backward_steps, topological_order
+from autograd import Value, topological_order
 from autograd.composite import Composite
 from autograd.validate import shown
 
@@ -533,8 +533,7 @@ def grads_set_aside(order: Sequence[Value]) -> Iterator[None]:
 def one_pass(root: Value, order: Sequence[Value]) -> list[float]:
     """d root / d node for every node of `order`: one fresh backward pass from `root`."""
     with grads_set_aside(order):
-        for _ in backward_steps(root):
-            pass
+        root.backward()
         return [node.grad for node in order]
 
 
