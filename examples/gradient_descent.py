@@ -22,8 +22,8 @@ from _example import example_parser
 
 from autograd import Value
 from autograd.check import numerical_grad, relative_error
-from autograd.datasets import make_blobs
-from autograd.losses import mean, multiclass_svm
+from autograd.nn.datasets import make_blobs
+from autograd.nn.losses import mean, multiclass_svm
 
 N_CLASSES, N_FEATURES = 4, 5
 N_PARAMS = N_CLASSES * N_FEATURES + N_CLASSES  # W row by row, then b

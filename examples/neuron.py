@@ -14,8 +14,8 @@ from _example import example_parser, output_folder
 
 import viz
 from autograd import Value, composite
-from autograd.losses import hinge
 from autograd.nn import MLP, Neuron
+from autograd.nn.losses import hinge
 
 
 def sigmoid_by_hand(z: Value) -> Value:

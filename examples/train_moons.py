@@ -23,10 +23,10 @@ from _example import example_parser, output_folder
 from tqdm import tqdm
 
 from autograd import Value
-from autograd.datasets import make_moons
-from autograd.losses import hinge, l2_penalty, mean
 from autograd.nn import MLP
-from autograd.optim import SGD, minibatches
+from autograd.nn.datasets import make_moons
+from autograd.nn.losses import hinge, l2_penalty, mean
+from autograd.nn.optim import SGD, minibatches
 
 L2_STRENGTH = 1e-4
 

@@ -5,9 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from autograd import init
-from autograd.nn import MLP
-from autograd.optim import SGD
+from autograd.nn import MLP, init
+from autograd.nn.optim import SGD
 
 FAN_IN, FAN_OUT = 100, 300  # 30,000 draws: the sample variance is within ~1% of the truth
 

@@ -7,7 +7,7 @@ import pytest
 
 from autograd import Value
 from autograd.check import assert_gradients_match
-from autograd.losses import (
+from autograd.nn.losses import (
     hinge,
     l2_penalty,
     logistic,

@@ -10,10 +10,10 @@ import pytest
 
 from autograd import Value, topological_order
 from autograd.check import assert_gradients_match
-from autograd.datasets import make_moons
-from autograd.losses import hinge, mean
 from autograd.nn import ACTIVATIONS, MLP, Layer, Neuron, elu, get_activation
-from autograd.optim import SGD
+from autograd.nn.datasets import make_moons
+from autograd.nn.losses import hinge, mean
+from autograd.nn.optim import SGD
 
 # --- the lecture's sigmoid neuron -------------------------------------------------------------
 

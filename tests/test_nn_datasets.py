@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from autograd.datasets import make_blobs, make_moons
+from autograd.nn.datasets import make_blobs, make_moons
 
 
 def test_moons_shapes_and_balanced_plus_minus_one_labels():

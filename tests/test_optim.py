@@ -7,7 +7,7 @@ import pytest
 
 from autograd import Value
 from autograd.nn import MLP
-from autograd.optim import SGD, minibatches
+from autograd.nn.optim import SGD, minibatches
 
 
 def test_a_plain_step_moves_against_the_gradient():

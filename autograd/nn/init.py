@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .validate import count, pick, shown, whole_number
+from ..validate import count, pick, shown, whole_number
 
 Initializer = Callable[[int, int, np.random.Generator], np.ndarray]
 Seed = np.random.Generator | int | None

@@ -16,9 +16,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from .composite import composite
-from .validate import real_number, shown, whole_number
-from .value import Value
+from ..composite import composite
+from ..validate import real_number, shown, whole_number
+from ..value import Value
 
 
 def _check_score(score: object, what: str = "score") -> Value:

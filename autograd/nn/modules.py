@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from .composite import composite
+from ..composite import composite
+from ..validate import count, is_real_number, pick, real_number, shown
+from ..value import Value
 from .init import Initializer, Seed, generator, get_init, weight_matrix
-from .validate import count, is_real_number, pick, real_number, shown
-from .value import Value
 
 Activation = Callable[[Value], Value]
 Input = Value | float
@@ -163,7 +163,7 @@ class Module:
 class Neuron(Module):
     """activation(w1·x1 + ... + wn·xn + b): the lecture's model of one neuron.
 
-    The weights come from `init` (a name in `autograd.init.INITS` or a function of
+    The weights come from `init` (a name in `autograd.nn.init.INITS` or a function of
     (fan_in, fan_out, rng); a lone neuron is a layer of one, fan_out = 1), drawn
     with `rng` (a numpy Generator, an int seed or None), unless given explicitly
     as `weights`; the bias starts at `bias`. `name` prefixes the

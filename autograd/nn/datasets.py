@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 
+from ..validate import count, real_number, shown
 from .init import Seed, generator
-from .validate import count, real_number, shown
 
 
 def _check_spread(spread: object, what: str) -> float:

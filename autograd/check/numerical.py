@@ -19,7 +19,7 @@ Rounding noise. Every float operation rounds its result by about one part in
 2**52 (EPS). So f's values carry errors of about EPS·|f| (more, where f adds up
 large terms), and their difference over 2h can be off by that error / h. A
 smaller step is not always better: curvature's error (h²) falls as h shrinks,
-but rounding's (1/h) grows. `_rounding_noise` estimates these errors from a
+but rounding's (1/h) grows. `rounding_noise` estimates these errors from a
 graph after backward(), so a gradient check can tell "rounding hides f's change
 over the step" from "the gradient is wrong".
 
@@ -27,12 +27,12 @@ Kinks. `one_sided_slopes` takes a slope from the left of x and one from the
 right. On a smooth curve the two close in as the step shrinks; at a kink (like
 relu's at 0) they stay apart, each one steady, and no finite difference stands in
 for a derivative there. Near a pole (1/x close to 0) they move with the step
-instead: the step is too coarse to see f's shape. `_settled_slopes` quarters the
+instead: the step is too coarse to see f's shape. `settled_slopes` quarters the
 step until they agree or prove a kink.
 
 `relative_error` is the lecture's measure of how far two derivatives are apart.
 Last come the helpers that call f on plain numbers and check what the user
-passed; numerical_grad and gradcheck (in autograd.check) share them.
+passed; numerical_grad and gradcheck (gradient_check.py) share them.
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .validate import real_number, shown
-from .value import Value
+from ..validate import real_number, shown
+from ..value import Value
 
 __all__ = [
     "COARSE_STEP",
@@ -54,9 +54,21 @@ __all__ = [
     "Slopes",
     "Tolerance",
     "ValueFunction",
+    "as_point",
+    "can_quarter",
+    "central_difference",
+    "check_callable",
+    "check_number",
+    "downstream_of",
+    "float_function",
+    "is_coarse",
+    "nan_outside_domain",
     "numerical_grad",
     "one_sided_slopes",
+    "output_of",
     "relative_error",
+    "rounding_noise",
+    "settled_slopes",
     "step_at",
 ]
 
@@ -81,11 +93,11 @@ def numerical_grad(f: ValueFunction, inputs: Iterable[float], h: float = 1e-6) -
     step is also nudged to the distance x + step really is from x after rounding
     (by a few parts in a million at most), so the quotient divides by the true step.
     """
-    _check_callable(f)
-    point = _as_point(inputs)
-    _check_number(h, "h", positive=True)
-    func = _float_function(f)
-    return [_central_difference(func, point, i, step_at(h, x)) for i, x in enumerate(point)]
+    check_callable(f)
+    point = as_point(inputs)
+    check_number(h, "h", positive=True)
+    func = float_function(f)
+    return [central_difference(func, point, i, step_at(h, x)) for i, x in enumerate(point)]
 
 
 def step_at(h: float, x: float) -> float:
@@ -93,7 +105,7 @@ def step_at(h: float, x: float) -> float:
     return max(h, MIN_RELATIVE_STEP * abs(x))
 
 
-def _central_difference(
+def central_difference(
     func: Callable[..., float], point: Sequence[float], index: int, step: float
 ) -> float:
     """(f(x+step) - f(x-step)) / 2step along argument `index`."""
@@ -108,7 +120,7 @@ def _step_taken(x: float, step: float) -> float:
     return (x + step) - x
 
 
-def _can_quarter(x: float, step: float) -> bool:
+def can_quarter(x: float, step: float) -> bool:
     """Whether a quarter of the step still moves x at all."""
     return x + step / 4 != x
 
@@ -116,7 +128,7 @@ def _can_quarter(x: float, step: float) -> bool:
 # --- rounding noise ------------------------------------------------------------
 
 
-def _rounding_noise(nodes: Iterable[Value], leaf: Value) -> float:
+def rounding_noise(nodes: Iterable[Value], leaf: Value) -> float:
     """Roughly how far rounding moves f's output as `leaf` varies, given the nodes after backward().
 
     Each gate rounds its output by about one part in 2**52 (machine epsilon); that
@@ -126,11 +138,11 @@ def _rounding_noise(nodes: Iterable[Value], leaf: Value) -> float:
     at every step, which cancels in a difference. Terms that are not finite (an inf
     times a zero gradient) are skipped.
     """
-    terms = (abs(node.data * node.grad) for node in _downstream(nodes, leaf))
+    terms = (abs(node.data * node.grad) for node in downstream_of(nodes, leaf))
     return EPS * math.fsum(term for term in terms if math.isfinite(term))
 
 
-def _downstream(nodes: Iterable[Value], leaf: Value) -> list[Value]:
+def downstream_of(nodes: Iterable[Value], leaf: Value) -> list[Value]:
     """The nodes computed from `leaf` (leaf itself not included), parents before children."""
     moved = {leaf}
     found = []
@@ -194,7 +206,7 @@ class Tolerance:
         return abs(a - n) <= self.atol + self.rtol * abs(n) + blur
 
 
-def _settled_slopes(
+def settled_slopes(
     func: Callable[..., float],
     point: Sequence[float],
     index: int,
@@ -212,7 +224,7 @@ def _settled_slopes(
     `noise`) can explain counts as agreement: shrinking the step would only make
     the rounding worse.
 
-    A step that is coarse next to x (see `_coarse`) may straddle a pole or a steep
+    A step that is coarse next to x (see `is_coarse`) may straddle a pole or a steep
     feature near 0: there the slopes move as the step shrinks (or are not finite),
     and the step is quartered on until they settle, rather than calling it a kink
     or an edge.
@@ -223,8 +235,8 @@ def _settled_slopes(
         finite = math.isfinite(left) and math.isfinite(right)
         if finite and tolerance.close(left, right, 2 * noise / step):
             break
-        too_coarse = _coarse(x, step)
-        if not _can_quarter(x, step) or not (finite or too_coarse):
+        too_coarse = is_coarse(x, step)
+        if not can_quarter(x, step) or not (finite or too_coarse):
             break
         finer_left, finer_right = one_sided_slopes(func, point, index, step / 4)
         if finite and abs(finer_right - finer_left) > abs(right - left) / 2:
@@ -238,7 +250,7 @@ def _settled_slopes(
     return Slopes(left, right, step, kink=False)
 
 
-def _coarse(x: float, step: float) -> bool:
+def is_coarse(x: float, step: float) -> bool:
     """Whether the step is large next to x (above 1e-3·|x|): it may reach a pole at 0."""
     return step > COARSE_STEP * abs(x)
 
@@ -261,7 +273,7 @@ def _shifted(point: Sequence[float], index: int, delta: float) -> list[float]:
     return moved
 
 
-def _call(f: ValueFunction, values: Sequence[Value]) -> Value:
+def output_of(f: ValueFunction, values: Sequence[Value]) -> Value:
     out = f(*values)
     if not isinstance(out, Value):
         raise TypeError(
@@ -271,15 +283,15 @@ def _call(f: ValueFunction, values: Sequence[Value]) -> Value:
 
 
 def _evaluate(f: ValueFunction, point: Sequence[float]) -> float:
-    return _call(f, [Value(x) for x in point]).data
+    return output_of(f, [Value(x) for x in point]).data
 
 
-def _float_function(f: ValueFunction) -> Callable[..., float]:
+def float_function(f: ValueFunction) -> Callable[..., float]:
     """f as a function of plain numbers, returning its output's number (nan where it raises)."""
-    return _nan_outside_domain(lambda *xs: _evaluate(f, xs))
+    return nan_outside_domain(lambda *xs: _evaluate(f, xs))
 
 
-def _nan_outside_domain(func: Callable[..., float]) -> Callable[..., float]:
+def nan_outside_domain(func: Callable[..., float]) -> Callable[..., float]:
     """`func`, returning nan where it raises an ArithmeticError or ValueError.
 
     A user's gate may raise outside its domain (math.sqrt(-1e-7)) where a built-in one
@@ -295,14 +307,14 @@ def _nan_outside_domain(func: Callable[..., float]) -> Callable[..., float]:
     return guarded
 
 
-def _check_callable(f: object) -> None:
+def check_callable(f: object) -> None:
     if not callable(f):
         raise TypeError(
             f"f must be a function of Values returning a Value, got {type(f).__name__} {f!r}"
         )
 
 
-def _as_point(inputs: Iterable[float]) -> list[float]:
+def as_point(inputs: Iterable[float]) -> list[float]:
     """The inputs as a list of finite floats; a Value counts as its number."""
     if isinstance(inputs, (str, bytes, Value)) or not isinstance(inputs, Iterable):
         raise TypeError(
@@ -319,7 +331,7 @@ def _as_point(inputs: Iterable[float]) -> list[float]:
     return point
 
 
-def _check_number(x: object, name: str, *, positive: bool = False) -> None:
+def check_number(x: object, name: str, *, positive: bool = False) -> None:
     """A finite real number that is >= 0 (or > 0 when `positive`)."""
     number = real_number(x, name)
     if not math.isfinite(number) or number < 0 or (positive and number == 0):

@@ -29,7 +29,7 @@ they stay apart. So strong curvature within h is not mistaken for a kink; the
 finite difference at the smaller step, where the curve looks straight, decides.
 
 The finite differences themselves (numerical_grad, one-sided slopes, rounding noise)
-live in autograd.numerical; their public names can be imported from here as well.
+live in autograd/check/numerical.py; `autograd.check` exports both files' public names.
 """
 
 from __future__ import annotations
@@ -39,33 +39,31 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .graph import topological_order
+from ..graph import topological_order
+from ..ops import Gate
+from ..value import Value
 from .numerical import (
     EPS,
-    MIN_RELATIVE_STEP,
     REFINEMENTS,
     Slopes,
     Tolerance,
     ValueFunction,
-    _as_point,
-    _call,
-    _can_quarter,
-    _central_difference,
-    _check_callable,
-    _check_number,
-    _coarse,
-    _downstream,
-    _float_function,
-    _nan_outside_domain,
-    _rounding_noise,
-    _settled_slopes,
+    as_point,
+    can_quarter,
+    central_difference,
+    check_callable,
+    check_number,
+    downstream_of,
+    float_function,
+    is_coarse,
+    nan_outside_domain,
     numerical_grad,
-    one_sided_slopes,
+    output_of,
     relative_error,
+    rounding_noise,
+    settled_slopes,
     step_at,
 )
-from .ops import Gate
-from .value import Value
 
 __all__ = [
     "BYPASS_HINT",
@@ -73,29 +71,19 @@ __all__ = [
     "DISCONNECTED",
     "EDGE",
     "EDGE_HINT",
-    "EPS",
     "KINK",
-    "MIN_RELATIVE_STEP",
     "OK",
     "OVERFLOW_HINT",
     "POLE_HINT",
-    "REFINEMENTS",
     "UNCHECKED_GATES_HINT",
     "UNRESOLVED",
     "UNRESOLVED_HINT",
     "WRONG",
     "GradcheckReport",
     "InputCheck",
-    "Slopes",
-    "Tolerance",
-    "ValueFunction",
     "WrongGate",
     "assert_gradients_match",
     "gradcheck",
-    "numerical_grad",
-    "one_sided_slopes",
-    "relative_error",
-    "step_at",
 ]
 
 OK = "ok"
@@ -270,11 +258,11 @@ def gradcheck(
     Inputs may be numbers or Values (their `.data` is used); `f` always gets
     fresh leaves, labelled with its parameter names.
     """
-    _check_callable(f)
-    point = _as_point(inputs)
-    _check_number(h, "h", positive=True)
-    _check_number(atol, "atol")
-    _check_number(rtol, "rtol")
+    check_callable(f)
+    point = as_point(inputs)
+    check_number(h, "h", positive=True)
+    check_number(atol, "atol")
+    check_number(rtol, "rtol")
     tolerance = Tolerance(atol, rtol)
 
     names = _input_names(f, len(point))
@@ -282,12 +270,12 @@ def gradcheck(
     nodes = _backward(f, leaves, point)
     in_graph = set(nodes)
     numeric = numerical_grad(f, point, h)
-    func = _float_function(f)
+    func = float_function(f)
 
     rows = []
     for i, (name, leaf, n) in enumerate(zip(names, leaves, numeric, strict=True)):
         dx = step_at(h, point[i])
-        noise = _rounding_noise(nodes, leaf)
+        noise = rounding_noise(nodes, leaf)
         if tolerance.close(leaf.grad, n):
             verdict, hint = OK, ""
         elif leaf not in in_graph:
@@ -319,7 +307,7 @@ def assert_gradients_match(
 
 def _backward(f: ValueFunction, leaves: list[Value], point: list[float]) -> list[Value]:
     """Build f's graph on `leaves` and run backward(): its nodes, parents before children."""
-    out = _call(f, leaves)
+    out = output_of(f, leaves)
     if not math.isfinite(out.data):
         raise ValueError(f"f is {out.data} at {point}: gradients are checked where f is finite")
     out.backward()
@@ -328,7 +316,7 @@ def _backward(f: ValueFunction, leaves: list[Value], point: list[float]) -> list
 
 def _chain_finite(nodes: list[Value], leaf: Value) -> bool:
     """Whether every gradient and local derivative from `leaf` to the output is finite."""
-    downstream = _downstream(nodes, leaf)
+    downstream = downstream_of(nodes, leaf)
     on_path = {leaf, *downstream}
     local = (
         grad
@@ -357,7 +345,7 @@ def _judge_mismatch(
     the one-sided slopes agree, and for as long as it closes in on the analytic value)
     decides: an analytic value that matches it is right.
     """
-    slopes = _settled_slopes(func, point, index, step, tolerance, noise)
+    slopes = settled_slopes(func, point, index, step, tolerance, noise)
     if not slopes.finite:
         return EDGE, EDGE_HINT.format(step=step)
     if slopes.kink:
@@ -366,7 +354,7 @@ def _judge_mismatch(
         func, point, index, slopes.step, slopes.central, analytic, tolerance, noise
     )
     # still coarse next to x, the slopes apart: a pole or steep feature too close to resolve
-    unresolved = _coarse(point[index], finest) and not slopes.settled(tolerance, noise)
+    unresolved = is_coarse(point[index], finest) and not slopes.settled(tolerance, noise)
     if finest == step and not unresolved:
         return WRONG, ""  # f is smooth at this step and no smaller step changes its verdict
     finer = (
@@ -400,9 +388,9 @@ def _closing_in(
     off because of curvature. Returns the last central difference and its step.
     """
     for _ in range(REFINEMENTS):
-        if tolerance.close(analytic, central) or not _can_quarter(point[index], step):
+        if tolerance.close(analytic, central) or not can_quarter(point[index], step):
             break
-        finer = _central_difference(func, point, index, step / 4)
+        finer = central_difference(func, point, index, step / 4)
         rounding = noise / step + noise / (step / 4)
         if not abs(finer - analytic) < abs(central - analytic) - rounding:
             break  # (also when finer is nan)
@@ -428,7 +416,7 @@ def _judge_blurred(
     plausible analytic value passes as KINK; anything else stays unchecked.
     """
     probe = 100 * noise / abs(analytic - numeric)  # the blur, noise / probe, is gap / 100
-    slopes = _settled_slopes(func, point, index, probe, tolerance, noise)
+    slopes = settled_slopes(func, point, index, probe, tolerance, noise)
     if slopes.finite and slopes.kink:
         verdict, hint = _judge_kink(slopes, analytic, tolerance)
         if verdict == KINK:
@@ -501,11 +489,11 @@ def _check_node(
         operands.append(node.const)
     if not all(math.isfinite(x) for x in operands):
         return None, False
-    forward = _nan_outside_domain(gate.forward)  # a user's gate may raise outside its domain
+    forward = nan_outside_domain(gate.forward)  # a user's gate may raise outside its domain
     noise = EPS * abs(node.data)  # the gate rounds its output
     checked = True
     for i, table in enumerate(node.local_grads):
-        slopes = _settled_slopes(forward, operands, i, step_at(h, operands[i]), tolerance, noise)
+        slopes = settled_slopes(forward, operands, i, step_at(h, operands[i]), tolerance, noise)
         if slopes.kink or not slopes.finite or not slopes.settled(tolerance, noise):
             checked = False  # its derivative cannot be checked here; the next operand's can
         elif not tolerance.close(table, slopes.central, noise / slopes.step):

@@ -15,9 +15,9 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from ..validate import count, real_number, shown
+from ..value import Value
 from .init import Seed, generator
-from .validate import count, real_number, shown
-from .value import Value
 
 
 def _check_learning_rate(lr: object) -> float:
