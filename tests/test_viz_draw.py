@@ -3,6 +3,7 @@ right colours; folding, fan-out, groups, show_grad, escaping, determinism, limit
 
 from __future__ import annotations
 
+import inspect
 import math
 import re
 import shutil
@@ -15,6 +16,7 @@ import pytest
 from test_viz_dotparse import gates, html, parse, text_of, wires
 
 import viz
+import viz.steps
 from autograd import Value, backward_steps, composite, topological_order
 from viz.scene import MAX_NODES, WARN_NODES
 
@@ -422,13 +424,59 @@ def test_format_number() -> None:
     fmt = viz.format_number
     assert fmt(-2.0) == "-2.00"
     assert fmt(-0.0) == "0.00"
-    assert fmt(-0.001) == "0.00"
+    assert fmt(-0.001) == "-0.0010"  # nonzero: significant digits, not 0.00
     assert fmt(0.7310585786) == "0.73"
     assert fmt(math.nan) == "nan"
     assert fmt(math.inf) == "inf"
     assert fmt(-math.inf) == "-inf"
     assert fmt(1.5e9) == "1.50e+09"
     assert fmt(2.0, 0) == "2"
+
+
+def test_a_nonzero_number_never_prints_as_zero() -> None:
+    fmt = viz.format_number
+    assert fmt(math.exp(-6)) == "0.0025"
+    assert fmt(0.004) == "0.0040"  # trailing zeros kept, as the wires keep them
+    assert fmt(-1e-5) == "-1.0e-05"
+    assert fmt(2.5e-300) == "2.5e-300"
+    assert fmt(5e-324) == "4.9e-324"  # the smallest subnormal
+    assert fmt(0.3, 0) == "0.3" and fmt(7e-8, 0) == "7e-08"
+    assert fmt(0.005) == "0.01"  # rounds to a nonzero number: decimals as usual
+    for x in [1e-3, 3e-7, -4.4e-12, 1e-200]:
+        for precision in range(13):
+            text = fmt(x, precision)
+            assert float(text) != 0, (x, precision, text)
+
+
+def test_small_numbers_on_the_wires_are_not_zeros() -> None:
+    # the graph: exp(-6) = 0.0025 was drawn 0.00, and the gradients of the
+    # branches 0.00 and -0.01 beside a sum of 0.00
+    x, y = Value(3.0, "x"), Value(-2.0, "y")
+    p = x * y
+    f = (p + x) * p.exp()
+    f.backward()
+    texts = {w.label.value for w in wires(drawn(f))} | set(red_numbers(drawn(f)))
+    assert "0.0025" in texts  # exp(-6), a value
+    assert not any(float(t) == 0 for t in texts if t not in ("nan", "inf", "-inf"))
+
+
+def test_a_misspelt_option_is_a_type_error_naming_it() -> None:
+    for function in (viz.draw, viz.frames):
+        with pytest.raises(TypeError, match="precison"):
+            function(fxyz(), precison=3)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="gropus"):
+        viz.render(fxyz(), "f.dot", gropus="collapse")  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(
+    "function",
+    [viz.draw, viz.render, viz.frames, viz.save_frames, viz.save_gif, viz.steps.png_frames],
+)
+def test_every_drawing_function_lists_its_options_by_name(function) -> None:
+    parameters = inspect.signature(function).parameters
+    for name in ("precision", "fold_constants", "groups", "rankdir", "theme"):
+        assert parameters[name].kind is inspect.Parameter.KEYWORD_ONLY, name
+    assert not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
 
 
 # --- composite groups ------------------------------------------------------------------------

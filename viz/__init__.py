@@ -9,9 +9,11 @@ Example::
 """
 
 from .api import GraphvizNotFoundError, draw, render
-from .scene import GraphTooLargeError, GraphTooLargeWarning, OptionError
+from .numbers import format_number
+from .options import OptionError
+from .scene import GraphTooLargeError, GraphTooLargeWarning
 from .steps import frames, save_frames, save_gif
-from .theme import DEFAULT, Theme, format_number
+from .theme import DEFAULT, Theme
 
 __all__ = [
     "DEFAULT",

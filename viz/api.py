@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 import shutil
 import subprocess
@@ -10,10 +9,10 @@ from pathlib import Path
 
 import graphviz
 
-from autograd import Value, topological_order
+from autograd import Value
 
-from .dot import to_digraph
-from .scene import OptionError, build_scene, finished_state, one_pass, root_name
+from .options import Options, check_show_grad
+from .picture import picture
 from .theme import Theme, chosen
 
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf", ".dot": None, ".gv": None}
@@ -51,8 +50,8 @@ def draw(
     - "auto" (the default): once any Value of the graph holds a non-zero `.grad`,
       as True; before that none, and the note says to call backward.
     - True: d root / d value for one backward pass from `root`, computed for the
-      picture by the engine's own backward steps (every `.grad` is left as it
-      was). That is what `root.backward()` gives on fresh Values; when the
+      picture by the engine's own backward (every `.grad` is left as it was).
+      That is what `root.backward()` gives on fresh Values; when the
       Values' `.grad` hold other numbers (two passes, a pass from a later Value,
       `root` an inner node, a pass still being stepped through) the picture
       still adds up by the chain rule and its note line says the `.grad` differ.
@@ -61,80 +60,41 @@ def draw(
       used twice stay blank: `.grad` does not say which use has sent its share.
     - False: no gradients.
 
+    `precision`: decimals of the numbers (a nonzero number below them gets
+    significant digits instead of reading as zero).
     `groups`: composite gates as a labelled "box", "collapse"d to one gate, or "none".
     `fold_constants`: write constant operands into their gate (`+1`, `*-1`).
+    `rankdir`: "LR" (left to right, the default), "RL", "TB" or "BT".
+    `theme`: colours, fonts, sizes and PNG resolution (`viz.DEFAULT.replace(...)`).
     In Jupyter the returned Digraph displays itself.
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"draw() needs a Value, got {type(root).__name__}")
-    if not (isinstance(show_grad, bool) or show_grad in ("auto", "held")):
-        raise OptionError(f"show_grad must be True, False, 'auto' or 'held', got {show_grad!r}")
-    order = topological_order(root)
-    held = [node.grad for node in order]
-    if show_grad == "held":
-        state, note = finished_state(order, held, show=True, shares=False), None
-    elif show_grad is True or (show_grad == "auto" and any(held)):
-        grads = one_pass(root, order)
-        state, note = finished_state(order, grads, show=True), grad_note(root, held, grads)
-    else:
-        state = finished_state(order, [0.0] * len(order), show=False)
-        note = None if show_grad is False else no_grads_note(root)
-    scene = build_scene(
-        root,
-        state,
-        order=order,
-        precision=precision,
-        fold_constants=fold_constants,
-        groups=groups,
-        rankdir=rankdir,
-        note=note,
-    )
-    return to_digraph(scene, theme)
+    options = Options(precision, fold_constants, groups, rankdir, chosen(theme))
+    check_show_grad(show_grad)
+    return picture(root, options, show_grad, caller="draw")
 
 
-def no_grads_note(root: Value) -> str:
-    """Why "auto" draws no gradients: every `.grad` is 0, which is also what it is
-    after a pass from another Value that this part of the graph does not affect."""
-    f = root_name(root)
-    return (
-        f"all gradients are 0 (or backward has not run yet): "
-        f"call {f}.backward() or draw with show_grad=True"
-    )
-
-
-def grad_note(root: Value, held: list[float], grads: list[float]) -> str | None:
-    """A note when the Values' `.grad` (`held`) are not the gradients drawn (None: they are).
-
-    A student who prints `x.grad` next to the picture must not be left guessing
-    why the two disagree.
-    """
-    if all(_same(a, b) for a, b in zip(held, grads, strict=True)):
-        return None
-    f = root_name(root)
-    if not any(held):
-        return f"gradients drawn for the picture; the Values' .grad are 0: call {f}.backward()"
-    return (
-        f"gradients shown are one backward pass from {f}; the Values' .grad hold "
-        "different numbers (another backward pass, or one still in progress)"
-    )
-
-
-def _same(a: float, b: float) -> bool:
-    """Equal, counting nan as equal to nan (a nan gradient is what the pass gives)."""
-    return a == b or (math.isnan(a) and math.isnan(b))
-
-
-def render(root: Value, path: str | os.PathLike[str], **options: object) -> Path:
+def render(
+    root: Value,
+    path: str | os.PathLike[str],
+    *,
+    precision: int = 2,
+    fold_constants: bool = True,
+    show_grad: bool | str = "auto",
+    groups: str = "box",
+    rankdir: str = "LR",
+    theme: Theme | None = None,
+) -> Path:
     """Draw `root` into a file; the format comes from the suffix: .png .svg .pdf .dot.
 
-    Takes the same keyword options as `draw`. `.dot` (or `.gv`) writes the Graphviz
-    source and needs no Graphviz program. Nothing is written if drawing fails.
+    Takes the options of `draw`. `.dot` (or `.gv`) writes the Graphviz source
+    and needs no Graphviz program. Nothing is written if drawing fails.
     """
+    options = Options(precision, fold_constants, groups, rankdir, chosen(theme))
+    check_show_grad(show_grad)
     path = Path(path)
     fmt = output_format(path)
-    graph = draw(root, **options)  # type: ignore[arg-type]
-    dpi = chosen(options.get("theme")).dpi
-    data = graph.source.encode() if fmt is None else pipe(graph, fmt, dpi=dpi)
+    graph = picture(root, options, show_grad, caller="render")
+    data = graph.source.encode() if fmt is None else pipe(graph, fmt, dpi=options.theme.dpi)
     path.write_bytes(data)
     return path
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import viz
 from viz.api import FORMATS, check_folder, output_format
 from viz.expression import MAX_DEPTH, MAX_LENGTH, ExpressionError, build, functions
-from viz.scene import GraphTooLargeError, OptionError
+from viz.options import OptionError
+from viz.scene import GraphTooLargeError
 from viz.steps import check_gif, png_frames, write_frames, write_gif
 
 PROGRAM = "gategrad"
@@ -174,11 +175,12 @@ def run(args: argparse.Namespace) -> list[str]:
     check_outputs(args)
     root = build(args.expression, parse_values(args.assignments))
     root.backward()
-    drawing = {"precision": args.precision, "fold_constants": not args.no_fold}
+    precision, fold = args.precision, not args.no_fold
     pictures: list[bytes] = []
     if args.frames is not None or args.gif is not None:
-        pictures = png_frames(root, **drawing)  # drawn once, and before any file is written
-    written = [str(viz.render(root, args.output, **drawing))]
+        # drawn once, and before any file is written
+        pictures = png_frames(root, precision=precision, fold_constants=fold)
+    written = [str(viz.render(root, args.output, precision=precision, fold_constants=fold))]
     if args.frames is not None:
         steps = write_frames(pictures, args.frames)
         written.append(f"{len(steps)} frames into {args.frames}")

@@ -25,7 +25,7 @@ from collections import defaultdict
 import graphviz
 
 from .scene import Node, Scene, Wire
-from .theme import Theme, chosen, format_number
+from .theme import Theme, chosen
 
 # How to write each character that means something to DOT or to HTML-like labels.
 _ENTITIES = {
@@ -81,20 +81,17 @@ class _Drawer:
         self.inport, self.outport = _PORTS[scene.rankdir]
         self.vertical = scene.rankdir in ("TB", "BT")
 
-    def number(self, x: float) -> str:
-        return format_number(x, self.scene.precision)
-
     # --- labels -------------------------------------------------------------------
 
     def wire_label(self, wire: Wire) -> str:
         t = self.theme
-        value = _font(self.number(wire.value), t.value_color, t.number_size)
+        value = _font(wire.value, t.value_color, t.number_size)
         if wire.name:
             value = _font(f"{wire.name} = ", t.label_color, t.number_size, italic=True) + value
         if wire.grad is not None:
-            grad = _font(self.number(wire.grad), t.grad_color, t.number_size, bold=wire.active)
+            grad = _font(wire.grad, t.grad_color, t.number_size, bold=wire.active)
         elif wire.reserve is not None:  # not known yet: hold its place, invisibly
-            grad = _font(self.number(wire.reserve), "transparent", t.number_size)
+            grad = _font(wire.reserve, "transparent", t.number_size)
         else:
             grad = _font("\u00a0", t.grad_color, t.number_size)
         line_color = t.active_color if wire.active else t.wire_color

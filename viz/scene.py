@@ -29,12 +29,9 @@ from dataclasses import dataclass, field, replace
 
 from autograd import Value, topological_order
 from autograd.composite import Composite
-from autograd.validate import shown
 
-from .theme import format_constant, format_number
-
-GROUP_MODES = ("box", "collapse", "none")
-RANKDIRS = ("LR", "RL", "TB", "BT")
+from .numbers import format_constant
+from .options import Options
 
 # Above WARN_NODES drawn nodes a picture is hard to read and Graphviz gets slow;
 # above MAX_NODES it can take minutes, so we refuse instead of hanging.
@@ -50,10 +47,6 @@ class GraphTooLargeError(ValueError):
     """The graph is too large to draw: too many nodes for Graphviz, or steps for frames."""
 
 
-class OptionError(ValueError):
-    """A drawing option has a value viz cannot use; the message names the option."""
-
-
 @dataclass(frozen=True)
 class Node:
     id: str
@@ -65,17 +58,19 @@ class Node:
 
 @dataclass(frozen=True)
 class Wire:
+    """A stretch of wire; its numbers are text, written by `Options.number`."""
+
     id: str
     kind: str  # "input", "constant", "wire", "trunk", "branch" or "output"
-    value: float
-    grad: float | None  # None: not shown (not computed yet, or a constant)
+    value: str
+    grad: str | None  # None: not shown (not computed yet, or a constant)
     source: str | None  # Node or Wire it comes out of; None: it starts at `start`
     target: str | None  # Node it goes into; None: it ends at `end`
     start: str | None = None  # leaf name (or value) written where the wire starts
     end: str | None = None  # output name written where the wire ends
     name: str | None = None  # label of an intermediate value, written by its number
     group: str | None = None  # the innermost box it is drawn in
-    reserve: float | None = None  # frames: a gradient not known yet, drawn invisibly
+    reserve: str | None = None  # frames: a gradient not known yet, drawn invisibly
     active: bool = False  # frames: its gradient was just computed
     slot: int = 0  # wires into one gate are drawn top to bottom in slot order
 
@@ -93,7 +88,6 @@ class Scene:
     wires: tuple[Wire, ...]
     groups: tuple[Group, ...]
     rankdir: str = "LR"
-    precision: int = 2
     note: str | None = None  # one line under the picture
     caption: tuple[str, ...] = ()  # frames: lines of text under the picture
     title: str | None = None  # frames: bold first line of the caption
@@ -158,31 +152,12 @@ def check_size(count: int, groups: str) -> None:
         )
 
 
-def validate(precision: int, groups: str, rankdir: str, fold_constants: bool) -> None:
-    """Refuse a drawing option viz cannot use, naming it (an OptionError or a TypeError)."""
-    if isinstance(precision, bool) or not isinstance(precision, int) or not 0 <= precision <= 12:
-        raise OptionError(f"precision must be an int from 0 to 12, got {precision!r}")
-    if groups not in GROUP_MODES:
-        choices = ", ".join(map(repr, GROUP_MODES))
-        raise OptionError(f"groups must be one of {choices}, got {groups!r}")
-    if rankdir not in RANKDIRS:
-        raise OptionError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
-    if not isinstance(fold_constants, bool):
-        raise TypeError(
-            f"fold_constants must be True or False, got {type(fold_constants).__name__} "
-            f"{shown(fold_constants)}"
-        )
-
-
 def build_scene(
     root: Value,
     state: GradState,
+    options: Options,
     *,
     order: list[Value] | None = None,
-    precision: int = 2,
-    fold_constants: bool = True,
-    groups: str = "box",
-    rankdir: str = "LR",
     active: int | None = None,
     note: str | None = None,
     caption: Sequence[str] = (),
@@ -194,25 +169,22 @@ def build_scene(
     the gates meet them), the gate circles, the uses of each value (which gate
     input it feeds), and the wires with their numbers.
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"expected a Value to draw, got {type(root).__name__}")
-    validate(precision, groups, rankdir, fold_constants)
+    groups = options.groups
     if order is None:
         order = topological_order(root)
     if groups != "collapse":
         check_size(len(order), groups)  # early: nothing below is worth doing
     boxes = _Boxes(nested=groups == "box")
-    gates = _gate_nodes(order, boxes, groups, fold_constants, active)
+    gates = _gate_nodes(order, boxes, groups, options.fold_constants, active)
     if groups == "collapse":
         check_size(len(gates.nodes) + sum(1 for n in order if n.gate is None), groups)
-    uses, constants = _uses(order, gates.drawn, fold_constants)
-    wiring = _Wiring(root, order, state, gates, boxes, active, precision)
+    uses, constants = _uses(order, gates.drawn, options.fold_constants)
+    wiring = _Wiring(root, order, state, gates, boxes, active, options)
     return Scene(
         nodes=tuple(gates.nodes),
         wires=tuple(wiring.draw(uses, constants)),
         groups=tuple(boxes.groups) if groups == "box" else (),
-        rankdir=rankdir,
-        precision=precision,
+        rankdir=options.rankdir,
         note=note,
         caption=tuple(caption),
         title=title,
@@ -362,7 +334,7 @@ class _Wiring:
         gates: _Gates,
         boxes: _Boxes,
         active: int | None,
-        precision: int,
+        options: Options,
     ) -> None:
         self.root = root
         self.order = order
@@ -370,7 +342,8 @@ class _Wiring:
         self.gates = gates
         self.boxes = boxes
         self.active = active
-        self.precision = precision
+        self.number = options.number
+        self.constant_text = options.constant
         self.wires: list[Wire] = []
 
     def draw(self, uses: dict[int, list[_Use]], constants: list[_Constant]) -> list[Wire]:
@@ -392,7 +365,7 @@ class _Wiring:
         """A leaf's name (or value) written where its wire starts."""
         if node.gate is not None:
             return None
-        return node.label or format_number(node.data, self.precision)
+        return node.label or self.number(node.data)
 
     def source(self, v: int) -> str | None:
         """The circle a gate's wire comes out of; None for a leaf."""
@@ -413,13 +386,21 @@ class _Wiring:
             return None
         return math.fsum(local * self.state.grads[j] for j, local in done)
 
-    def use_reserve(self, use: _Use) -> float | None:
+    def shared_grad(self, use: _Use) -> str | None:
+        """A branch's gradient: its use's share, if known and if shares are drawn."""
+        grad = self.use_grad(use) if self.state.shares else None
+        return None if grad is None else self.number(grad)
+
+    def use_reserve(self, use: _Use) -> str | None:
         if self.state.reserve is None:
             return None
-        return math.fsum(local * self.state.reserve[j] for j, local in use.consumers)
+        return self.number(math.fsum(local * self.state.reserve[j] for j, local in use.consumers))
 
-    def reserve(self, v: int) -> float | None:
-        return self.state.reserve[v] if self.state.reserve is not None else None
+    def reserve(self, v: int) -> str | None:
+        return self.number(self.state.reserve[v]) if self.state.reserve is not None else None
+
+    def grad(self, v: int) -> str:
+        return self.number(self.state.grads[v])
 
     def is_active(self, use: _Use) -> bool:
         return self.active is not None and any(j == self.active for j, _ in use.consumers)
@@ -445,8 +426,8 @@ class _Wiring:
             Wire(
                 self.next_id(),
                 kind,
-                node.data,
-                self.state.grads[v] if known else None,
+                self.number(node.data),
+                self.grad(v) if known else None,
                 source,
                 use.target,
                 start=self.start(node),
@@ -469,8 +450,8 @@ class _Wiring:
             Wire(
                 self.next_id(),
                 "trunk",
-                node.data,
-                self.state.grads[v] if known else None,
+                self.number(node.data),
+                self.grad(v) if known else None,
                 source,
                 None,
                 start=self.start(node),
@@ -485,8 +466,8 @@ class _Wiring:
                 Wire(
                     self.next_id(),
                     "branch",
-                    node.data,
-                    self.use_grad(use) if self.state.shares else None,
+                    self.number(node.data),
+                    self.shared_grad(use),
                     trunk,
                     use.target,
                     group=self.boxes.common(trunk_box, self.box_of(use.target)),
@@ -502,11 +483,11 @@ class _Wiring:
             Wire(
                 self.next_id(),
                 "constant",
-                const.value,
+                self.number(const.value),
                 None,
                 None,
                 target,
-                start=format_constant(const.value, self.precision),
+                start=self.constant_text(const.value),
                 group=self.gates.box[target],
                 slot=const.slot,
             )

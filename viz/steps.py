@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import math
 import os
 import re
 from collections.abc import Sequence
@@ -42,8 +41,11 @@ import graphviz
 
 from autograd import Value, backward_steps, topological_order
 
-from .api import check_folder, grad_note, pipe
+from .api import check_folder, pipe
 from .dot import to_digraph
+from .numbers import caption_number
+from .options import Options
+from .picture import grad_note
 from .scene import (
     GradState,
     GraphTooLargeError,
@@ -53,9 +55,8 @@ from .scene import (
     gate_text,
     grads_set_aside,
     root_name,
-    validate,
 )
-from .theme import Theme, chosen, format_number, positive_number
+from .theme import Theme, chosen, positive_number
 
 MAX_STEPS = 200  # one frame per gate: more than this is a film nobody watches
 MORE_DIGITS = 15  # at most this many digits more than the wires show, in a caption
@@ -84,16 +85,6 @@ def _name(node: Value, root: Value) -> str | None:
 # --- the numbers of a caption ------------------------------------------------------------
 
 
-def _caption_number(x: float, precision: int, extra: int = 0) -> str:
-    """`x` as on the wires with `extra` more decimals, but never fewer than 2 + extra
-    significant digits: 0.004 is `0.0040`, not `0.00`, which would make `0.00 · 2 = 0.01`."""
-    text = format_number(x, precision + extra)
-    digits = text.lstrip("-0.").replace(".", "")  # "0.05" -> "5": one significant digit
-    if x == 0 or not math.isfinite(x) or "e" in text or len(digits) >= 2 + extra:
-        return text
-    return f"{x:#.{2 + extra}g}"  # "#": keep trailing zeros, as the wires do
-
-
 def _reads_true(upstream: str, local: str, downstream: str) -> bool:
     """Do the printed factors multiply to the printed result, give or take one unit in
     its last digit (the rounding that any printed number has)?"""
@@ -107,7 +98,7 @@ def _reads_true(upstream: str, local: str, downstream: str) -> bool:
 def _product(upstream: float, local: float, downstream: float, precision: int) -> list[str]:
     """The numbers of `upstream · local = downstream` with as few digits as keep it true."""
     for extra in range(MORE_DIGITS + 1):
-        texts = [_caption_number(x, precision, extra) for x in (upstream, local, downstream)]
+        texts = [caption_number(x, precision, extra) for x in (upstream, local, downstream)]
         if _reads_true(*texts):
             break
     return texts
@@ -154,7 +145,7 @@ def _arithmetic(
         left = f"∂{f}/∂{name}" if name else "downstream"
         line = f"{left} {'+=' if shared else '='} {chain}{up} · {loc} = {down}"
         if shared:
-            total = _caption_number(totals[parent], precision)
+            total = caption_number(totals[parent], precision)
             line += f"   ({name or 'its'} total so far: {total})"
         lines.append(line)
     return lines
@@ -177,10 +168,16 @@ def frames(
     Takes `viz.draw`'s options except `show_grad`. The `.grad` values of the
     graph are the same after the call as before it (see the module docstring).
     """
+    options = Options(precision, fold_constants, groups, rankdir, chosen(theme))
+    return frame_graphs(root, options, caller="frames")
+
+
+def frame_graphs(root: Value, options: Options, caller: str) -> list[graphviz.Digraph]:
+    """`frames` with its options checked; `caller` names the public function in errors."""
     if not isinstance(root, Value):
-        raise TypeError(f"frames() needs a Value, got {type(root).__name__}")
-    validate(precision, groups, rankdir, fold_constants)
-    t = chosen(theme)
+        raise TypeError(f"{caller}() needs a Value, got {type(root).__name__}")
+    t = options.theme
+    groups, precision = options.groups, options.precision
     order = topological_order(root)
     if groups != "collapse":
         check_size(len(order), groups)
@@ -198,13 +195,6 @@ def frames(
     held = [node.grad for node in order]
     run = _Recording(root, order)
     gates_done: set[int] = set()
-    options = dict(
-        order=order,
-        precision=precision,
-        fold_constants=fold_constants,
-        groups=groups,
-        rankdir=rankdir,
-    )
 
     # Every frame's text first, so that all captions get one width and the
     # pictures line up when they are played one after the other.
@@ -239,12 +229,7 @@ def frames(
             state = GradState(grads, frozenset(gates_done), seeded=True, reserve=run.final)
             active = j
         scene = build_scene(
-            root,
-            state,
-            active=active,
-            caption=lines,
-            title=title,
-            **options,  # type: ignore[arg-type]
+            root, state, options, order=order, active=active, caption=lines, title=title
         )
         scene = dataclasses.replace(scene, caption_width=caption_width)
         result.append(to_digraph(scene, t))
@@ -252,7 +237,7 @@ def frames(
     # its note if the .grad hold other numbers (on fresh Values the film is the pass).
     done = finished_state(order, run.final, show=True)
     note = grad_note(root, held, run.final) if any(held) else None
-    scene = build_scene(root, done, note=note, **options)  # type: ignore[arg-type]
+    scene = build_scene(root, done, options, order=order, note=note)
     result.append(to_digraph(scene, t))
     return result
 
@@ -260,14 +245,28 @@ def frames(
 # --- pictures and files -------------------------------------------------------------------
 
 
-def png_frames(root: Value, **options: object) -> list[bytes]:
+def png_frames(
+    root: Value,
+    *,
+    precision: int = 2,
+    fold_constants: bool = True,
+    groups: str = "box",
+    rankdir: str = "LR",
+    theme: Theme | None = None,
+) -> list[bytes]:
     """The frames as PNG pictures (the bytes of each file), each drawn by Graphviz once.
 
     Takes the options of `frames`. With Pillow installed all pictures share one
     canvas size, so that they play without jumping; without it each has its own.
     """
-    graphs = frames(root, **options)  # type: ignore[arg-type]
-    theme = chosen(options.get("theme"))
+    options = Options(precision, fold_constants, groups, rankdir, chosen(theme))
+    return frame_pictures(root, options, caller="png_frames")
+
+
+def frame_pictures(root: Value, options: Options, caller: str) -> list[bytes]:
+    """`png_frames` with its options checked."""
+    graphs = frame_graphs(root, options, caller)
+    theme = options.theme
     pictures = [pipe(g, "png", dpi=theme.dpi) for g in graphs]
     try:
         image = _pillow()
@@ -361,21 +360,36 @@ def check_gif(path: str | os.PathLike[str], seconds_per_frame: object = 1.0) -> 
     return path, max(20, round(seconds * 1000))
 
 
-def save_frames(root: Value, folder: str | os.PathLike[str], **options: object) -> list[Path]:
+def save_frames(
+    root: Value,
+    folder: str | os.PathLike[str],
+    *,
+    precision: int = 2,
+    fold_constants: bool = True,
+    groups: str = "box",
+    rankdir: str = "LR",
+    theme: Theme | None = None,
+) -> list[Path]:
     """Draw the frames and write them as `step_00.png`, `step_01.png`, ... into `folder`.
 
     Takes the options of `frames`. The folder is created if needed (and not at
     all if drawing fails); old `step_<number>.png` frames in it are removed (see
     `write_frames`). See `png_frames` for the canvas size.
     """
-    return write_frames(png_frames(root, **options), folder)
+    options = Options(precision, fold_constants, groups, rankdir, chosen(theme))
+    return write_frames(frame_pictures(root, options, caller="save_frames"), folder)
 
 
 def save_gif(
     root: Value,
     path: str | os.PathLike[str],
     seconds_per_frame: float = 1.0,
-    **options: object,
+    *,
+    precision: int = 2,
+    fold_constants: bool = True,
+    groups: str = "box",
+    rankdir: str = "LR",
+    theme: Theme | None = None,
 ) -> Path:
     """An animated GIF of the frames (needs Pillow: `pip install gategrad[anim]`).
 
@@ -383,5 +397,7 @@ def save_gif(
     picture does not jump; the last frame, the finished slide, stays three
     times as long. The path and timing are checked before anything is drawn.
     """
+    options = Options(precision, fold_constants, groups, rankdir, chosen(theme))
     check_gif(path, seconds_per_frame)
-    return write_gif(png_frames(root, **options), path, seconds_per_frame)
+    pictures = frame_pictures(root, options, caller="save_gif")
+    return write_gif(pictures, path, seconds_per_frame)

@@ -113,30 +113,3 @@ def chosen(theme: object) -> Theme:
         raise TypeError(f"theme must be a viz.Theme, got {type(theme).__name__}")
     return theme
 
-
-def format_number(x: float, precision: int = 2) -> str:
-    """`-2.00`, `0.37`, `nan`, `inf`, `-inf`; never `-0.00`; scientific beyond 1e6."""
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    text = f"{x:.{precision}e}" if abs(x) >= 1e6 else f"{x:.{precision}f}"
-    if text.startswith("-") and not any(ch in "123456789" for ch in text.split("e")[0]):
-        text = text[1:]  # -0.00 reads as a sign error on a slide
-    return text
-
-
-def format_constant(c: float, precision: int = 2) -> str:
-    """A folded constant as written in a gate: `1`, `-1`, `0.5`, `2.5e-07`, `0.33`."""
-    if math.isnan(c) or math.isinf(c):
-        return format_number(c, precision)
-    if c.is_integer() and abs(c) < 1e15:
-        return str(int(c))
-    short = repr(c)
-    if len(short) <= 7:
-        return short
-    return (
-        f"{c:.{max(precision, 1)}g}"
-        if abs(c) < 1e-3 or abs(c) >= 1e6
-        else (f"{c:.{max(precision, 1)}f}".rstrip("0").rstrip("."))
-    )
