@@ -73,6 +73,7 @@ class Wire:
     reserve: str | None = None  # frames: a gradient not known yet, drawn invisibly
     active: bool = False  # frames: its gradient was just computed
     slot: int = 0  # wires into one gate are drawn top to bottom in slot order
+    node: int | None = None  # index in the graph's order of the Value it carries (None: a constant)
 
 
 @dataclass(frozen=True)
@@ -437,6 +438,7 @@ class _Wiring:
                 reserve=self.reserve(v),
                 active=self.is_active(use),
                 slot=use.slot,
+                node=v,
             )
         )
 
@@ -459,6 +461,7 @@ class _Wiring:
                 group=trunk_box,
                 reserve=self.reserve(v),
                 active=any(self.is_active(use) for use in uses),
+                node=v,
             )
         )
         for use in uses:
@@ -474,6 +477,7 @@ class _Wiring:
                     reserve=self.use_reserve(use),
                     active=self.is_active(use),
                     slot=use.slot,
+                    node=v,
                 )
             )
 
