@@ -13,7 +13,7 @@ import textwrap
 import pytest
 
 from autograd import Value
-from viz.scene import OptionError
+from viz.options import OptionError
 from viz.timeline import Timeline
 
 

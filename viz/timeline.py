@@ -29,7 +29,8 @@ from typing import Any
 from autograd import Value, topological_order
 from autograd.validate import real_number, shown
 
-from .scene import Group, Node, Scene, Wire, build_scene, finished_state, one_pass, validate
+from .options import Options
+from .scene import Group, Node, Scene, Wire, build_scene, finished_state, one_pass
 from .theme import Theme, chosen
 
 Part = Node | Wire | Group  # what a scene is made of
@@ -56,7 +57,8 @@ class Timeline:
     """The probe graph's numbers and the metrics of every step of a training run.
 
     Options are those of `viz.draw` that shape a picture, by name: `precision`,
-    `fold_constants`, `groups` ("box", "collapse" or "none"), `rankdir`, `theme`.
+    `fold_constants`, `groups` ("box", "collapse" or "none"), `rankdir`, `theme`
+    (they are checked at once, into `self.options`).
     `tiny`: a wire's gradient counts as vanishing when its size is below `tiny`
     times the largest gradient size of the same snapshot.
     """
@@ -71,16 +73,12 @@ class Timeline:
         theme: Theme | None = None,
         tiny: float = 1e-3,
     ) -> None:
-        validate(precision, groups, rankdir, fold_constants)
-        self.precision = precision
-        self.fold_constants = fold_constants
-        self.groups = groups
-        self.rankdir = rankdir
-        self.theme = chosen(theme)
+        self.options = Options(precision, fold_constants, groups, rankdir, chosen(theme))
+        self._exact = _Exact(precision, fold_constants, groups, rankdir, self.options.theme)
         self.tiny = _fraction(tiny)
         self.snapshots: list[Snapshot] = []
-        self.shape: Scene | None = None  # the first snapshot's scene: what is laid out
-        self._blank: Scene | None = None  # the same without numbers, to compare shapes
+        self.shape: Scene | None = None  # step 1's picture, as the page lays it out
+        self._blank: Scene | None = None  # step 1's exact scene without numbers: its shape
         self._display: Any = None  # an IPython display handle once live() is called
 
     def __len__(self) -> int:
@@ -102,18 +100,12 @@ class Timeline:
             raise TypeError(f"Timeline.add() needs the probe's Value, got {type(probe).__name__}")
         numbers = self._checked_metrics(metrics)
         order = topological_order(probe)
-        scene = build_scene(
-            probe,
-            finished_state(order, one_pass(probe, order), show=True),
-            order=order,
-            precision=self.precision,
-            fold_constants=self.fold_constants,
-            groups=self.groups,
-            rankdir=self.rankdir,
-        )
-        blank = _without_numbers(scene)
+        state = finished_state(order, one_pass(probe, order), show=True)
+        exact = build_scene(probe, state, self._exact, order=order)
+        blank = _without_numbers(exact)
         if self._blank is None:
-            self.shape, self._blank = scene, blank
+            self.shape = build_scene(probe, state, self.options, order=order)
+            self._blank = blank
         elif blank != self._blank:
             raise ValueError(
                 f"step {len(self) + 1} does not draw the picture of step 1: "
@@ -121,11 +113,11 @@ class Timeline:
                 "at every step (the same gates in the same order)"
             )
         snapshot = Snapshot(
-            values=array("d", (w.value for w in scene.wires)),
-            grads=array("d", (math.nan if w.grad is None else w.grad for w in scene.wires)),
+            values=array("d", (float(w.value) for w in exact.wires)),
+            grads=array("d", (math.nan if w.grad is None else float(w.grad) for w in exact.wires)),
             relu_off=tuple(
                 i
-                for i, w in enumerate(scene.wires)
+                for i, w in enumerate(exact.wires)
                 if w.node is not None and _relu_at_zero(order[w.node])
             ),
             metrics=numbers,
@@ -175,6 +167,17 @@ class Timeline:
         self._display = display(self, display_id=True)
 
 
+class _Exact(Options):
+    """Options whose scene writes every number as its repr, which `float()` reads back exactly.
+
+    The scene works out each wire's number (a branch's share of the gradient
+    too); recording them this way keeps that arithmetic in one place.
+    """
+
+    def number(self, x: float) -> str:
+        return repr(float(x))
+
+
 def _fraction(tiny: object) -> float:
     """`tiny` as a float strictly between 0 and 1; a clear error otherwise."""
     value = real_number(tiny, "tiny")
@@ -199,7 +202,7 @@ def _without_numbers(scene: Scene) -> Scene:
     """The scene with the numbers that change from step to step taken out: its shape."""
     return replace(
         scene,
-        wires=tuple(replace(w, value=0.0, grad=None, reserve=None) for w in scene.wires),
+        wires=tuple(replace(w, value="", grad=None, reserve=None) for w in scene.wires),
     )
 
 
