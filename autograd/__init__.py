@@ -7,6 +7,7 @@
 """
 
 from .composite import Composite, composite
+from .derivatives import grad, hessian
 from .graph import backward_steps, topological_order, zero_grad
 from .ops import GATES, Gate, register_gate
 from .value import Value
@@ -18,6 +19,8 @@ __all__ = [
     "Value",
     "backward_steps",
     "composite",
+    "grad",
+    "hessian",
     "register_gate",
     "topological_order",
     "zero_grad",

@@ -16,12 +16,15 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from . import gate_derivatives as in_gates
 from .validate import is_real_number
 
 INF = math.inf
 NAN = math.nan
 
 Rule = Callable[..., tuple[float, ...]]
+# (output Value, *operands) -> one local derivative per operand, each a Value or a number
+DerivativeRule = Callable[..., tuple[object, ...]]
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -35,6 +38,11 @@ class Gate:
     writes inside the gate's circle; when the last operand is a folded constant
     it writes `symbol + constant` (`+1`, `*-1`, `**2`), so the symbol is chosen
     to read well that way too.
+
+    `derivative` is the rule's second form, for derivatives of derivatives: the
+    local derivatives written in gates (see `autograd.gate_derivatives`). Only
+    `grad(..., create_graph=True)` reads it; a gate without one works everywhere
+    else.
     """
 
     name: str
@@ -43,6 +51,7 @@ class Gate:
     rule: Rule
     accepts_constant: bool = False  # may the last operand be a plain number?
     needs_constant: bool = False  # must it be one? (pow: a Value exponent is not a gate here)
+    derivative: DerivativeRule | None = None
 
     def __post_init__(self) -> None:
         _check_fields(self)
@@ -208,6 +217,8 @@ def _check_fields(gate: Gate) -> None:
         raise ValueError(f"gate {gate.name!r}: a gate takes one or two operands, not {gate.arity}")
     if not callable(gate.rule):
         raise TypeError(f"gate {gate.name!r}: rule must be a function")
+    if gate.derivative is not None and not callable(gate.derivative):
+        raise TypeError(f"gate {gate.name!r}: derivative must be a function or None")
     for flag in ("accepts_constant", "needs_constant"):
         if not isinstance(getattr(gate, flag), bool):
             raise TypeError(f"gate {gate.name!r}: {flag} must be True or False")
@@ -282,13 +293,20 @@ def _built_in(gate: Gate) -> Gate:
     return gate
 
 
-ADD = _built_in(Gate("add", "+", 2, _add, accepts_constant=True))
-MUL = _built_in(Gate("mul", "*", 2, _mul, accepts_constant=True))
-EXP = _built_in(Gate("exp", "exp", 1, _exp))
-RECIPROCAL = _built_in(Gate("reciprocal", "1/x", 1, _reciprocal))
-SIGMOID = _built_in(Gate("sigmoid", "σ", 1, _sigmoid))
-MAX = _built_in(Gate("max", "max", 2, _max, accepts_constant=True))
-RELU = _built_in(Gate("relu", "relu", 1, _relu))
-TANH = _built_in(Gate("tanh", "tanh", 1, _tanh))
-LOG = _built_in(Gate("log", "log", 1, _log))
-POW = _built_in(Gate("pow", "**", 2, _pow, accepts_constant=True, needs_constant=True))
+# The last column, `derivative=`, is the same rule written in gates (autograd/gate_derivatives.py).
+ADD = _built_in(Gate("add", "+", 2, _add, accepts_constant=True, derivative=in_gates.add))
+MUL = _built_in(Gate("mul", "*", 2, _mul, accepts_constant=True, derivative=in_gates.mul))
+EXP = _built_in(Gate("exp", "exp", 1, _exp, derivative=in_gates.exp))
+RECIPROCAL = _built_in(Gate("reciprocal", "1/x", 1, _reciprocal, derivative=in_gates.reciprocal))
+SIGMOID = _built_in(Gate("sigmoid", "σ", 1, _sigmoid, derivative=in_gates.sigmoid))
+MAX = _built_in(
+    Gate("max", "max", 2, _max, accepts_constant=True, derivative=in_gates.constant_slopes)
+)
+RELU = _built_in(Gate("relu", "relu", 1, _relu, derivative=in_gates.constant_slopes))
+TANH = _built_in(Gate("tanh", "tanh", 1, _tanh, derivative=in_gates.tanh))
+LOG = _built_in(Gate("log", "log", 1, _log, derivative=in_gates.log))
+POW = _built_in(
+    Gate(
+        "pow", "**", 2, _pow, accepts_constant=True, needs_constant=True, derivative=in_gates.power
+    )
+)
