@@ -28,15 +28,15 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
+from engines import Engine, count_nodes, gategrad, micrograd
 from workloads import (
     NODES_PER_LINK,
-    AnyValue,
     Workload,
     chain,
     chain_workload,
@@ -45,31 +45,7 @@ from workloads import (
     mlp_workload,
 )
 
-from autograd import Value
-
-try:
-    from micrograd.engine import Value as MicrogradValue
-except ImportError:
-    sys.exit("micrograd is the baseline of this benchmark: pip install micrograd==0.1.0")
-
-# micrograd's backward recurses once per node along the deepest path of the graph.
-MICROGRAD_RECURSION_LIMIT = 100_000
-
-
-@dataclass(frozen=True)
-class Engine:
-    """An autograd engine as the benchmark sees it."""
-
-    name: str
-    value_class: type
-    parents: Callable[[AnyValue], Iterable[AnyValue]]
-    recursion_limit: int  # what its backward needs for the graphs timed here
-
-
-ENGINES = {
-    "gategrad": Engine("gategrad", Value, lambda v: v.parents, sys.getrecursionlimit()),
-    "micrograd": Engine("micrograd", MicrogradValue, lambda v: v._prev, MICROGRAD_RECURSION_LIMIT),
-}
+ENGINES = {"gategrad": gategrad(), "micrograd": micrograd()}
 
 
 @dataclass(frozen=True)
@@ -101,22 +77,6 @@ class Timing:
 
 
 # --- measuring ---------------------------------------------------------------------
-
-
-def count_nodes(root: AnyValue, parents: Callable[[AnyValue], Iterable[AnyValue]]) -> int:
-    """Operation outputs reachable from `root` (nodes that have parents), walked iteratively."""
-    seen = {root}
-    stack = [root]
-    nodes = 0
-    while stack:
-        node = stack.pop()
-        operands = list(parents(node))
-        nodes += bool(operands)
-        for operand in operands:
-            if operand not in seen:
-                seen.add(operand)
-                stack.append(operand)
-    return nodes
 
 
 @contextmanager
