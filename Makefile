@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: demo test bench lint graphviz clean
+.PHONY: demo test bench bench-fresh lint graphviz clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ test: $(VENV)/.installed-test,dev,anim,examples graphviz
 
 bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/bench_engine.py
+
+bench-fresh: $(VENV)/.installed-dev
+	$(PY) benchmarks/bench_fresh.py
 
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
