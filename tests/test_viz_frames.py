@@ -12,6 +12,7 @@ from test_viz_dotparse import gates, html, parse, text_of, wires
 from test_viz_draw import fxyz
 
 import viz
+import viz.process
 import viz.steps
 from autograd import Value, backward_steps, composite, topological_order
 from viz.steps import write_frames
@@ -387,11 +388,13 @@ def test_each_frame_is_drawn_by_graphviz_once_for_both_folder_and_gif(tmp_path, 
     pytest.importorskip("PIL")
     calls = []
 
-    def counting_pipe(graph, fmt, **kwargs):
-        calls.append(fmt)
-        return viz.api.pipe(graph, fmt, **kwargs)
+    run_graphviz = viz.process.run_graphviz
 
-    monkeypatch.setattr(viz.steps, "pipe", counting_pipe)
+    def counting_run(source, fmt, **kwargs):
+        calls.append(fmt)
+        return run_graphviz(source, fmt, **kwargs)
+
+    monkeypatch.setattr(viz.process, "run_graphviz", counting_run)
     pictures = viz.steps.png_frames(fxyz())
     assert len(calls) == len(pictures) == 4
     steps = viz.steps.write_frames(pictures, tmp_path / "steps")

@@ -8,9 +8,10 @@ Example::
     viz.save_gif(f, "out/f.gif")      # the backward pass, one step per frame
 """
 
-from .api import GraphvizNotFoundError, draw, render
+from .api import draw, render
 from .numbers import format_number
 from .options import OptionError
+from .process import GraphvizError, GraphvizNotFoundError
 from .scene import GraphTooLargeError, GraphTooLargeWarning
 from .steps import frames, save_frames, save_gif
 from .theme import DEFAULT, Theme
@@ -19,6 +20,7 @@ __all__ = [
     "DEFAULT",
     "GraphTooLargeError",
     "GraphTooLargeWarning",
+    "GraphvizError",
     "GraphvizNotFoundError",
     "OptionError",
     "Theme",

@@ -1,35 +1,17 @@
-"""`draw` and `render`: a Value graph as a slide picture."""
+"""The public face: `draw` and `render`, a Value graph as a slide picture."""
 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from pathlib import Path
-
-import graphviz
 
 from autograd import Value
 
+from .files import output_format
 from .options import Options, check_show_grad
 from .picture import picture
+from .process import Drawing
 from .theme import Theme, chosen
-
-FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf", ".dot": None, ".gv": None}
-DOT_TIMEOUT = 120  # seconds; a graph under the size limit lays out in a few
-
-INSTALL_GRAPHVIZ = (
-    "Graphviz's `dot` program is not installed (or not on PATH); it is needed to write "
-    "PNG, SVG and PDF files. Install it and try again:\n"
-    "  Debian/Ubuntu:  sudo apt-get install graphviz\n"
-    "  macOS:          brew install graphviz\n"
-    "  conda:          conda install -c conda-forge graphviz\n"
-    "(viz.draw() and .dot files work without it.)"
-)
-
-
-class GraphvizNotFoundError(RuntimeError):
-    """Graphviz's `dot` executable is missing."""
 
 
 def draw(
@@ -41,7 +23,7 @@ def draw(
     groups: str = "box",
     rankdir: str = "LR",
     theme: Theme | None = None,
-) -> graphviz.Digraph:
+) -> Drawing:
     """The graph ending at `root` as the slides draw it, as a `graphviz.Digraph`.
 
     Forward values in green above each wire, gradients in red below. `show_grad`
@@ -66,7 +48,8 @@ def draw(
     `fold_constants`: write constant operands into their gate (`+1`, `*-1`).
     `rankdir`: "LR" (left to right, the default), "RL", "TB" or "BT".
     `theme`: colours, fonts, sizes and PNG resolution (`viz.DEFAULT.replace(...)`).
-    In Jupyter the returned Digraph displays itself.
+    In Jupyter the returned Digraph displays itself; it runs Graphviz with a time
+    limit there and when you call its `pipe` or `render`.
     """
     options = Options(precision, fold_constants, groups, rankdir, chosen(theme))
     check_show_grad(show_grad)
@@ -94,60 +77,6 @@ def render(
     path = Path(path)
     fmt = output_format(path)
     graph = picture(root, options, show_grad, caller="render")
-    data = graph.source.encode() if fmt is None else pipe(graph, fmt, dpi=options.theme.dpi)
+    data = graph.source.encode() if fmt is None else graph.output(fmt)
     path.write_bytes(data)
     return path
-
-
-def output_format(path: Path) -> str | None:
-    """The Graphviz format for a file name (None: DOT source); checks the folder exists."""
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise ValueError(
-            f"cannot tell the format of {str(path)!r}: use one of {', '.join(FORMATS)}"
-        )
-    check_folder(path)
-    return FORMATS[suffix]
-
-
-def check_folder(path: Path) -> None:
-    """A FileNotFoundError unless the folder that is to hold `path` exists.
-
-    Checked before any drawing, so a typo in a folder name costs no Graphviz run.
-    """
-    if not path.parent.is_dir():
-        raise FileNotFoundError(f"the folder {str(path.parent)!r} does not exist")
-
-
-def dot_executable() -> str:
-    """The path of Graphviz's `dot`, or a GraphvizNotFoundError that says how to install it."""
-    found = shutil.which("dot")
-    if found is None:
-        raise GraphvizNotFoundError(INSTALL_GRAPHVIZ)
-    return found
-
-
-def pipe(graph: graphviz.Digraph, fmt: str, *, dpi: int | None = None) -> bytes:
-    """Run Graphviz on `graph` and return the file's bytes (png, svg, pdf...)."""
-    command = [dot_executable(), f"-T{fmt}"]
-    if dpi is not None and fmt == "png":
-        command.append(f"-Gdpi={int(dpi)}")
-    try:
-        done = subprocess.run(
-            command,
-            input=graph.source.encode(),
-            capture_output=True,
-            timeout=DOT_TIMEOUT,
-            check=False,
-        )
-    except FileNotFoundError:
-        raise GraphvizNotFoundError(INSTALL_GRAPHVIZ) from None
-    except subprocess.TimeoutExpired:
-        raise RuntimeError(
-            f"Graphviz took more than {DOT_TIMEOUT} s to lay out the graph; "
-            'draw fewer nodes (groups="collapse" helps)'
-        ) from None
-    if done.returncode != 0 or not done.stdout:
-        message = done.stderr.decode(errors="replace").strip()
-        raise RuntimeError(f"Graphviz failed (exit {done.returncode}): {message}")
-    return done.stdout

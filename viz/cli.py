@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import viz
-from viz.api import FORMATS, check_folder, output_format
 from viz.expression import MAX_DEPTH, MAX_LENGTH, ExpressionError, build, functions
+from viz.files import FORMATS, check_folder, output_format
 from viz.options import OptionError
 from viz.scene import GraphTooLargeError
 from viz.steps import check_gif, png_frames, write_frames, write_gif

@@ -66,4 +66,3 @@ def caption_number(x: float, precision: int, extra: int = 0) -> str:
     if x == 0 or not math.isfinite(x) or "e" in text or len(digits) >= 2 + extra:
         return text
     return significant(x, 2 + extra)
-

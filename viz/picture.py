@@ -7,17 +7,17 @@ of `viz.steps` end with the same finished picture.
 from __future__ import annotations
 
 import math
-
-import graphviz
+from collections.abc import Sequence
 
 from autograd import Value, topological_order
 
 from .dot import to_digraph
 from .options import Options
+from .process import Drawing
 from .scene import build_scene, finished_state, one_pass, root_name
 
 
-def picture(root: Value, options: Options, show_grad: bool | str, caller: str) -> graphviz.Digraph:
+def picture(root: Value, options: Options, show_grad: bool | str, caller: str) -> Drawing:
     """The Digraph of the graph ending at `root` (see `viz.draw` for `show_grad`).
 
     `caller` names the public function in the error for a `root` that is not a Value.
@@ -35,7 +35,16 @@ def picture(root: Value, options: Options, show_grad: bool | str, caller: str) -
         state = finished_state(order, [0.0] * len(order), show=False)
         note = None if show_grad is False else no_grads_note(root)
     scene = build_scene(root, state, options, order=order, note=note)
-    return to_digraph(scene, options.theme)
+    return Drawing.of(
+        to_digraph(scene, options.theme), too_much_hint(order, options), dpi=options.theme.dpi
+    )
+
+
+def too_much_hint(order: Sequence[Value], options: Options) -> str:
+    """What to try when Graphviz cannot manage this graph: only advice that applies to it."""
+    if options.groups != "collapse" and any(node.scope is not None for node in order):
+        return 'draw each composite gate as one gate (groups="collapse"), or a smaller part'
+    return "draw a smaller part of the graph (a Value nearer the inputs)"
 
 
 def no_grads_note(root: Value) -> str:

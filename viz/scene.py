@@ -22,7 +22,6 @@ so it never shows, or leaves behind, gradients that other passes added.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -30,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from autograd import Value, topological_order
 from autograd.composite import Composite
 
+from .caller import warn_caller
 from .numbers import format_constant
 from .options import Options
 
@@ -146,10 +146,8 @@ def check_size(count: int, groups: str) -> None:
             f"Graphviz would take minutes{hint}, or draw a smaller part of the graph"
         )
     if count > WARN_NODES:
-        warnings.warn(
-            f"drawing {count} nodes: the picture will be hard to read{hint}",
-            GraphTooLargeWarning,
-            stacklevel=4,
+        warn_caller(
+            f"drawing {count} nodes: the picture will be hard to read{hint}", GraphTooLargeWarning
         )
 
 

@@ -41,14 +41,16 @@ import graphviz
 
 from autograd import Value, backward_steps, topological_order
 
-from .api import check_folder, pipe
 from .dot import to_digraph
+from .files import check_folder
 from .numbers import caption_number
 from .options import Options
-from .picture import grad_note
+from .picture import grad_note, too_much_hint
+from .process import Drawing
 from .scene import (
     GradState,
     GraphTooLargeError,
+    Scene,
     build_scene,
     check_size,
     finished_state,
@@ -217,6 +219,11 @@ def frame_graphs(root: Value, options: Options, caller: str) -> list[graphviz.Di
     longest = max(len(line) for title, lines in texts for line in [title, *lines])
     caption_width = int(longest * t.note_size * 0.56) + 8
 
+    hint = too_much_hint(order, options)
+
+    def drawing(scene: Scene) -> Drawing:
+        return Drawing.of(to_digraph(scene, t), hint, dpi=t.dpi)
+
     zeros = [0.0] * len(order)
     result = []
     for k, (title, lines) in enumerate(texts):
@@ -232,13 +239,13 @@ def frame_graphs(root: Value, options: Options, caller: str) -> list[graphviz.Di
             root, state, options, order=order, active=active, caption=lines, title=title
         )
         scene = dataclasses.replace(scene, caption_width=caption_width)
-        result.append(to_digraph(scene, t))
+        result.append(drawing(scene))
     # The finished slide: exactly what viz.draw(root) shows after root.backward(), and
     # its note if the .grad hold other numbers (on fresh Values the film is the pass).
     done = finished_state(order, run.final, show=True)
     note = grad_note(root, held, run.final) if any(held) else None
     scene = build_scene(root, done, options, order=order, note=note)
-    result.append(to_digraph(scene, t))
+    result.append(drawing(scene))
     return result
 
 
@@ -267,7 +274,7 @@ def frame_pictures(root: Value, options: Options, caller: str) -> list[bytes]:
     """`png_frames` with its options checked."""
     graphs = frame_graphs(root, options, caller)
     theme = options.theme
-    pictures = [pipe(g, "png", dpi=theme.dpi) for g in graphs]
+    pictures = [g.output("png") for g in graphs]
     try:
         image = _pillow()
     except ImportError:

@@ -112,4 +112,3 @@ def chosen(theme: object) -> Theme:
     if not isinstance(theme, Theme):
         raise TypeError(f"theme must be a viz.Theme, got {type(theme).__name__}")
     return theme
-
