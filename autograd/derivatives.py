@@ -117,7 +117,7 @@ def _backward_pass(
         if create_graph:
             gate_name = node.gate.name  # type: ignore[union-attr]  # not a leaf
             with composite("∂" + gate_name):
-                slopes = _local_slopes(node)[: len(operands)]  # not a folded constant's
+                slopes = local_slopes(node)[: len(operands)]  # not a folded constant's
                 shares = [_times(slope, upstream) for slope in slopes]
         else:
             shares = [slope * upstream for slope in node.local_grads]  # type: ignore[operator]
@@ -129,7 +129,7 @@ def _backward_pass(
     return totals
 
 
-def _local_slopes(node: Value) -> tuple[Slope, ...]:
+def local_slopes(node: Value) -> tuple[Slope, ...]:
     """The local derivatives of `node`'s gate, written in gates by its `derivative` rule."""
     gate = node.gate
     assert gate is not None

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import GATES, Gate, Value, grad, hessian, register_gate, topological_order
+from autograd.check import assert_gradients_match, gradcheck
 from autograd.derivatives import PATHS
 from autograd.testing import expressions
 
@@ -348,3 +349,67 @@ def test_hessians_of_random_expressions_match_finite_differences(case):
     for got_row, expected_row in zip(got, expected, strict=True):
         for g, e in zip(got_row, expected_row, strict=True):
             assert abs(g - e) <= 1e-3 * (1 + abs(e)), (got, expected)
+
+
+# --- gradcheck(order=2) -----------------------------------------------------------
+
+
+def test_gradcheck_order_2_checks_every_second_derivative():
+    report = gradcheck(lambda x, y: (x * y).tanh() + x.sigmoid() * y.exp(), [0.5, -1.0], order=2)
+    assert report.ok, report
+    names = [row.name for row in report.inputs]
+    assert names == ["x", "y", "∂²f/∂x∂x", "∂²f/∂x∂y", "∂²f/∂y∂x", "∂²f/∂y∂y"]
+    a, b = 0.5, -1.0
+    t = math.tanh(a * b)
+    s = sigmoid_forms(a)
+    fxy = (1 - t * t) - 2 * a * b * t * (1 - t * t) + s[1] * math.exp(b)
+    assert close(report.inputs[3].analytic, fxy) and close(report.inputs[4].analytic, fxy)
+
+
+def test_gradcheck_order_3_names_third_derivatives():
+    report = gradcheck(lambda x: x.log() * x, [0.7], order=3)
+    assert report.ok, report
+    assert report.inputs[-1].name == "∂³f/∂x∂x∂x"
+    assert close(report.inputs[-1].analytic, -1 / 0.7**2)  # (x log x)''' = -1/x²
+
+
+def test_gradcheck_order_2_names_a_derivative_rule_that_disagrees_with_its_float_rule(gate_table):
+    cube = register_gate(
+        Gate("cube", "³", 1, lambda x: (x**3, 3 * x * x), derivative=lambda out, x: (2 * x * x,))
+    )
+    report = gradcheck(lambda x: x.apply(cube), [1.5], order=2)
+    assert not report.ok
+    assert [rule.gate for rule in report.wrong_rules] == ["cube"]
+    assert "'cube' has a wrong derivative in gates" in str(report)
+    second = report.inputs[1]  # d/dx of 2x² against the central difference of 3x²
+    assert second.verdict == "wrong" and close(second.analytic, 6.0)
+    assert second.numeric == pytest.approx(9.0, rel=1e-6)
+
+
+def test_gradcheck_order_2_catches_a_rule_that_gives_the_right_number_as_a_constant(gate_table):
+    cube = register_gate(
+        Gate(
+            "cube", "³", 1, lambda x: (x**3, 3 * x * x), derivative=lambda out, x: (3 * x.data**2,)
+        )
+    )
+    report = gradcheck(lambda x: x.apply(cube), [1.5], order=2)
+    assert not report.ok and report.inputs[1].analytic == 0.0 and not report.wrong_rules
+
+
+def test_gradcheck_order_2_through_a_gate_without_a_rule_is_an_error_naming_it(gate_table):
+    cube = register_gate(Gate("cube", "³", 1, lambda x: (x**3, 3 * x * x)))
+    assert gradcheck(lambda x: x.apply(cube), [1.5]).ok
+    with pytest.raises(NotImplementedError, match="'cube'"):
+        gradcheck(lambda x: x.apply(cube), [1.5], order=2)
+
+
+@pytest.mark.parametrize("order", [0, 1.5, True, "2"])
+def test_gradcheck_order_must_be_a_whole_number_from_1(order):
+    with pytest.raises(ValueError, match="order"):
+        gradcheck(lambda x: x * x, [1.0], order=order)
+
+
+@given(expressions(n_inputs=2, max_leaves=6))
+def test_random_expressions_pass_gradcheck_of_order_2(case):
+    f, point = case
+    assert_gradients_match(f, point, order=2)

@@ -25,6 +25,7 @@ from .gradient_check import (
     assert_gradients_match,
     gradcheck,
 )
+from .higher_order import WrongDerivativeRule
 from .numerical import (
     EPS,
     MIN_RELATIVE_STEP,
@@ -60,6 +61,7 @@ __all__ = [
     "Slopes",
     "Tolerance",
     "ValueFunction",
+    "WrongDerivativeRule",
     "WrongGate",
     "assert_gradients_match",
     "gradcheck",

@@ -37,11 +37,12 @@ from __future__ import annotations
 import inspect
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..graph import topological_order
 from ..ops import Gate
 from ..value import Value
+from .higher_order import WrongDerivativeRule, derivatives_to_check, wrong_derivative_rules
 from .numerical import (
     EPS,
     REFINEMENTS,
@@ -172,6 +173,7 @@ class GradcheckReport:
     inputs: tuple[InputCheck, ...]
     wrong_gates: tuple[WrongGate, ...] = ()
     unchecked_gates: tuple[str, ...] = ()  # gates at a kink, pole or edge somewhere in the graph
+    wrong_rules: tuple[WrongDerivativeRule, ...] = ()  # derivatives in gates (order >= 2)
 
     @property
     def ok(self) -> bool:
@@ -183,7 +185,8 @@ class GradcheckReport:
         error can hide at one point (next to a kink, or cancelled by another gate's
         error), but it will show at the next.
         """
-        return not self.failures and not self.unchecked and not self.wrong_gates
+        wrong = self.wrong_gates or self.wrong_rules
+        return not self.failures and not self.unchecked and not wrong
 
     @property
     def failures(self) -> tuple[InputCheck, ...]:
@@ -198,6 +201,7 @@ class GradcheckReport:
     def __str__(self) -> str:
         failed = [row.name for row in self.failures]
         failed += [f"gate {gate.gate!r}" for gate in self.wrong_gates]
+        failed += [f"gate {rule.gate!r}" for rule in self.wrong_rules]
         outcomes = (("FAILED for", failed), ("could not check", [r.name for r in self.unchecked]))
         said = [f"{words} {', '.join(names)}" for words, names in outcomes if names]
         title = "gradcheck " + ("; ".join(said) if said else "passed")
@@ -219,7 +223,7 @@ class GradcheckReport:
             for cells in rows
         ]
         hints = [f"{row.name}: {row.hint}" for row in self.inputs if row.hint]
-        hints += [str(gate) for gate in self.wrong_gates]
+        hints += [str(wrong) for wrong in (*self.wrong_gates, *self.wrong_rules)]
         if self._unexplained():
             if self.unchecked_gates:
                 gates = ", ".join(repr(gate) for gate in self.unchecked_gates)
@@ -230,7 +234,7 @@ class GradcheckReport:
 
     def _unexplained(self) -> bool:
         """A finite gradient is wrong with a finite chain rule, and no gate is found at fault."""
-        return not self.wrong_gates and any(
+        return not (self.wrong_gates or self.wrong_rules) and any(
             row.verdict == WRONG and row.chain_finite and math.isfinite(row.analytic)
             for row in self.failures
         )
@@ -246,6 +250,7 @@ def gradcheck(
     h: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
+    order: int = 1,
 ) -> GradcheckReport:
     """Compare `backward()`'s gradients of `f` at `inputs` with central differences.
 
@@ -257,20 +262,64 @@ def gradcheck(
     it) is reported, and `ok` is False. Every gate is checked on its own too.
     Inputs may be numbers or Values (their `.data` is used); `f` always gets
     fresh leaves, labelled with its parameter names.
+
+    `order=2` also checks every second derivative (rows named `∂²f/∂x∂y`),
+    built with `grad(..., create_graph=True)`, against central differences of
+    the first, and each gate's derivative written in gates against its float
+    rule; order 3 and up go on the same way (see `higher_order.py`).
     """
     check_callable(f)
     point = as_point(inputs)
     check_number(h, "h", positive=True)
     check_number(atol, "atol")
     check_number(rtol, "rtol")
+    if isinstance(order, bool) or not isinstance(order, int) or order < 1:
+        raise ValueError(f"order must be a whole number from 1 up, got {order!r}")
     tolerance = Tolerance(atol, rtol)
-
     names = _input_names(f, len(point))
+    report = _check_slopes(f, f, point, names, h, tolerance)
+    if order == 1:
+        return report
+    rows = list(report.inputs)
+    wrong_gates = dict.fromkeys(report.wrong_gates)
+    unchecked_gates = dict.fromkeys(report.unchecked_gates)
+    for derivative in derivatives_to_check(f, len(point), order):
+        checked = _check_slopes(
+            derivative.in_gates, derivative.in_floats, point, names, h, tolerance
+        )
+        rows += [
+            replace(row, name=derivative.name(names, j)) for j, row in enumerate(checked.inputs)
+        ]
+        wrong_gates.update(dict.fromkeys(checked.wrong_gates))
+        unchecked_gates.update(dict.fromkeys(checked.unchecked_gates))
+    leaves = [Value(x) for x in point]
+    return GradcheckReport(
+        tuple(rows),
+        tuple(wrong_gates),
+        tuple(unchecked_gates),
+        wrong_derivative_rules(f, leaves, order, tolerance),
+    )
+
+
+def _check_slopes(
+    f: ValueFunction,
+    reference: ValueFunction,
+    point: list[float],
+    names: list[str],
+    h: float,
+    tolerance: Tolerance,
+) -> GradcheckReport:
+    """backward()'s gradients of `f` against central differences of `reference`.
+
+    The two are the same function, except in a check of higher order: there
+    `f` is a derivative built with gates and `reference` the same derivative
+    from the float table.
+    """
     leaves = [Value(x, label=name) for x, name in zip(point, names, strict=True)]
     nodes = _backward(f, leaves, point)
     in_graph = set(nodes)
-    numeric = numerical_grad(f, point, h)
-    func = float_function(f)
+    numeric = numerical_grad(reference, point, h)
+    func = float_function(reference)
 
     rows = []
     for i, (name, leaf, n) in enumerate(zip(names, leaves, numeric, strict=True)):
@@ -293,13 +342,13 @@ def gradcheck(
 
 
 def assert_gradients_match(
-    f: ValueFunction, inputs: Iterable[float], **tolerances: float
+    f: ValueFunction, inputs: Iterable[float], *, order: int = 1, **tolerances: float
 ) -> GradcheckReport:
     """`gradcheck`, raising AssertionError with the report's table when it fails.
 
     Made for property tests: `assert_gradients_match(f, [x, y])` inside `@given`.
     """
-    report = gradcheck(f, inputs, **tolerances)
+    report = gradcheck(f, inputs, order=order, **tolerances)
     if not report.ok:
         raise AssertionError(str(report))
     return report
