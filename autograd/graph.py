@@ -19,26 +19,27 @@ over shared nodes at the same time.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .value import Value
 
-Held = list[tuple["Value", float]]  # the .grad a pass set aside, to add back at its end
+Aside = list[tuple["Value", float]]  # nodes with the .grad they held when a pass began
 
 
-def _count_users(root: Value, held: Held) -> None:
-    """Pass one: set `_pending` on every gate output below `root`; clear the graph's .grad.
+def _count_users(root: Value, aside: Aside) -> None:
+    """Pass one: set `_pending` on every gate output below `root`; set aside the graph's .grad.
 
     A pass computes its own gradients from zero, so every nonzero `.grad` it
-    meets is set aside in `held`, to be added back when the pass ends.
+    meets goes to `aside` and becomes 0.0, to be added back when the pass ends.
     That makes a second `backward()` add exactly what the first one did,
     instead of pushing the first pass's gradients of inner nodes down again.
     The two operands are handled by the same lines written twice: a loop over
     them would cost a tuple per gate.
     """
     if root.grad:
-        held.append((root, root.grad))
+        aside.append((root, root.grad))
         root.grad = 0.0
     stack = [root] if root._a is not None else []
     while stack:
@@ -48,7 +49,7 @@ def _count_users(root: Value, held: Held) -> None:
             a._pending += 1
         else:  # a leaf, or a gate output met for the first time
             if a.grad:
-                held.append((a, a.grad))
+                aside.append((a, a.grad))
                 a.grad = 0.0
             if a._a is not None:
                 a._pending = 1
@@ -59,7 +60,7 @@ def _count_users(root: Value, held: Held) -> None:
                 b._pending += 1
             else:
                 if b.grad:
-                    held.append((b, b.grad))
+                    aside.append((b, b.grad))
                     b.grad = 0.0
                 if b._a is not None:
                     b._pending = 1
@@ -75,11 +76,11 @@ def backpropagate(root: Value) -> None:
     first; of two operands ready together the second one's branch comes first
     (a stack), which is deterministic.
     """
-    held: Held = []
-    passing_down = False
+    aside: Aside = []
+    counted = False
     try:
-        _count_users(root, held)
-        passing_down = True
+        _count_users(root, aside)
+        counted = True
         root.grad = 1.0
         ready = [root] if root._a is not None else []
         while ready:
@@ -104,11 +105,112 @@ def backpropagate(root: Value) -> None:
                         ready.append(b)
                     else:
                         b._pending = waiting - 1
-        for node, grad in held:
-            node.grad += grad
+        _add_back(aside)
     except BaseException:  # e.g. Ctrl-C in a huge pass: no count and no half pass left behind
-        _abandon(root, held, passing_down)
+        _put_back(root, aside, all_aside=counted)
         raise
+
+
+# --- a pass that leaves no trace: for pictures, frames and steps ----------------------------
+
+
+@contextmanager
+def fresh_pass(root: Value) -> Iterator[Iterator[Value]]:
+    """One backward pass from `root`, from zero gradients; every `.grad` is put back after it.
+
+        with fresh_pass(f) as steps:
+            f.backward()                  # or: for node in steps: ...
+            grads = [node.grad for node in nodes]
+
+    Inside the block every nonzero `.grad` that `root` depends on is set aside (0.0),
+    as backward() sets them aside, so a `root.backward()` there computes d root / d node
+    and nothing else, to the same bits as on fresh Values. The block may walk the
+    yielded `steps` instead: the same pass one gate at a time, as `backward_steps`
+    yields it. On leaving the block, at its end, on an error or on Ctrl-C, every `.grad`
+    is put back exactly as it was (-0.0 included) and no user count is left: drawing a
+    graph, or recording its pass, does not change it. This is the only place where
+    gradients are saved and put back; backward() itself only adds.
+    """
+    aside: Aside = []
+    try:
+        _set_aside(root, aside)
+        yield _steps(root)
+    finally:
+        _put_back(root, aside, all_aside=False)
+
+
+def backward_steps(root: Value) -> Iterator[Value]:
+    """The backward pass one gate at a time: yield each gate output just after its step.
+
+    Nodes come root first, in the order of `Value.backward()` and with the same
+    arithmetic, so the final gradients agree with it to the last bit. When a
+    node is yielded, the chain rule has just been applied at its gate: each
+    operand has received `local_grad * node.grad`.
+
+    The order is computed before the first step, so nothing of the pass is kept
+    in the graph between steps: `viz.draw`, which runs a `fresh_pass` of its own,
+    may be called between two steps. A backward() there would not be undone: the
+    next steps would pass its gradients on as well. Like backward(), the steps add
+    their gradients to what `.grad` held before; a caller who stops early gets
+    every `.grad` back as it was before the first step.
+    """
+    aside: Aside = []
+    try:
+        _set_aside(root, aside)
+        yield from _steps(root)
+        _add_back(aside)
+    except BaseException:  # GeneratorExit when the caller stops early, or Ctrl-C
+        _put_back(root, aside, all_aside=False)
+        raise
+
+
+def _steps(root: Value) -> Iterator[Value]:
+    """The chain rule gate by gate, root first, on whatever `.grad` hold now."""
+    order = _gates_root_first(root)
+    root.grad = 1.0
+    for node in order:
+        upstream = node.grad
+        node._a.grad += node._da * upstream  # type: ignore[union-attr]
+        if node._b is not None:
+            node._b.grad += node._db * upstream
+        yield node
+
+
+def _set_aside(root: Value, aside: Aside) -> None:
+    """Record every node below `root` with its .grad in `aside`, and clear the nonzero ones.
+
+    A node is recorded before it is changed, so `aside` is right at every moment;
+    -0.0 stays, as in backward(), whose arithmetic the pass must repeat bit for bit.
+    """
+    for node in _reachable(root):
+        grad = node.grad
+        aside.append((node, grad))
+        if grad:
+            node.grad = 0.0
+
+
+def _add_back(aside: Aside) -> None:
+    """End of an accumulating pass: add the .grad it set aside to the pass's own."""
+    for node, grad in aside:
+        if grad:
+            node.grad += grad
+
+
+def _put_back(root: Value, aside: Aside, all_aside: bool) -> None:
+    """Undo a pass from `root`: no user count left, every .grad as before the pass.
+
+    `aside` holds what the pass had set aside when it stopped. `all_aside`: every
+    node not in `aside` held zero (backward() records only nonzero .grad, and it has
+    met every node once its counts are done), so any gradient there is the pass's
+    own work and is cleared (a -0.0 comes back as 0.0). Otherwise a node not in
+    `aside` was never touched.
+    """
+    for node in _reachable(root):
+        node._pending = 0
+        if all_aside:
+            node.grad = 0.0
+    for node, grad in aside:
+        node.grad = grad
 
 
 def _gates_root_first(root: Value) -> list[Value]:
@@ -143,66 +245,6 @@ def _gates_root_first(root: Value) -> list[Value]:
                 if not users[operand]:
                     ready.append(operand)
     return order
-
-
-def backward_steps(root: Value) -> Iterator[Value]:
-    """The backward pass one gate at a time: yield each gate output just after its step.
-
-    Nodes come root first, in the order of `Value.backward()` and with the same
-    arithmetic, so the final gradients agree with it to the last bit. When a
-    node is yielded, the chain rule has just been applied at its gate: each
-    operand has received `local_grad * node.grad`. The frame-by-frame renderer
-    draws the graph after each step.
-
-    The order is computed before the first step, so nothing of the pass is kept
-    in the graph between steps: `viz.draw`, which runs a pass of its own and then
-    puts every `.grad` back, may be called between two steps. A backward() there
-    would not be undone: the next steps would pass its gradients on as well.
-    Like backward(), the steps add their gradients to what `.grad` held before;
-    a caller who stops early gets every `.grad` back as it was before the first
-    step.
-    """
-    order = _gates_root_first(root)
-    saved = _grads(root)
-    finished = False
-    try:
-        for node, grad in saved:
-            if grad:  # as in backward(): only a nonzero .grad is set aside
-                node.grad = 0.0
-        root.grad = 1.0
-        for node in order:
-            upstream = node.grad
-            node._a.grad += node._da * upstream  # type: ignore[union-attr]
-            if node._b is not None:
-                node._b.grad += node._db * upstream
-            yield node
-        for node, grad in saved:
-            if grad:
-                node.grad += grad
-        finished = True
-    finally:
-        if not finished:
-            for node, grad in saved:
-                node.grad = grad
-
-
-def _grads(root: Value) -> Held:
-    """Every node `root` depends on, with its .grad now."""
-    return [(node, node.grad) for node in _reachable(root)]
-
-
-def _abandon(root: Value, held: Held, passing_down: bool) -> None:
-    """Undo an interrupted backpropagate(): counts back to 0, .grad as before the pass.
-
-    Before gradients were passed down, only the .grad set aside in `held` had
-    changed; after, every node's .grad may hold some of this pass's work.
-    """
-    for node in _reachable(root):
-        node._pending = 0
-        if passing_down:
-            node.grad = 0.0
-    for node, grad in held:
-        node.grad = grad
 
 
 def _reachable(root: Value) -> list[Value]:

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from autograd import Gate, Value, backward_steps, register_gate, topological_order
+from autograd import Gate, Value, backward_steps, fresh_pass, register_gate, topological_order
 from autograd.ops import GATES
 
 
@@ -166,11 +166,59 @@ def test_a_pass_that_puts_the_grads_back_may_run_between_two_steps():
     x, y, z, q, f = build_fxyz()
     steps = backward_steps(f)
     next(steps)  # q.grad is -4 now
-    assert topological_order(f)[-2:] == [q, f]  # this runs a pass and puts every .grad back
-    assert q.grad == -4.0
+    with fresh_pass(q):  # a picture of the inner node q, as viz.draw(q) takes it
+        q.backward()
+        assert (x.grad, y.grad, q.grad) == (1.0, 1.0, 1.0)  # z and f are not below q
+    assert (x.grad, y.grad, z.grad, q.grad, f.grad) == (0.0, 0.0, 3.0, -4.0, 1.0)
     for _ in steps:
         pass
     assert [n.grad for n in (x, y, z, q, f)] == [-4.0, -4.0, 3.0, -4.0, 1.0]
+
+
+def bits(values):
+    return [(v.grad, math.copysign(1, v.grad)) for v in values]
+
+
+def test_a_fresh_pass_computes_what_fresh_values_get_and_puts_every_grad_back():
+    x, y, h, f = graph_with_sharing()
+    f.backward()
+    expected = bits((x, y, h, f))  # one pass from zero: d f / d x = 2*h*y + y = 39
+    f.backward()
+    x.grad, y.grad = -0.0, 1e300  # whatever the user left there
+    before = bits((x, y, h, f))
+    with fresh_pass(f):
+        f.backward()
+        assert bits((x, y, h, f)) == expected
+    assert bits((x, y, h, f)) == before
+    assert all(v._pending == 0 for v in (x, y, h, f))
+
+
+def test_the_steps_of_a_fresh_pass_are_those_of_backward_steps_to_the_bit():
+    x, y, h, f = graph_with_sharing()
+    f.backward()
+    before = bits((x, y, h, f))
+    with fresh_pass(f) as steps:
+        recorded = [(node, bits((x, y, h, f))) for node in steps]
+    assert bits((x, y, h, f)) == before
+    x2, y2, h2, f2 = graph_with_sharing()
+    stepped = [(node, bits((x2, y2, h2, f2))) for node in backward_steps(f2)]
+    assert [bits_after for _, bits_after in recorded] == [bits_after for _, bits_after in stepped]
+    assert [node.data for node, _ in recorded] == [node.data for node, _ in stepped]
+    f2.zero_grad()
+    f2.backward()
+    assert recorded[-1][1] == bits((x2, y2, h2, f2))
+
+
+def test_an_error_inside_a_fresh_pass_still_puts_every_grad_back():
+    x, y, h, f = graph_with_sharing()
+    f.backward()
+    before = bits((x, y, h, f))
+    with pytest.raises(RuntimeError, match="midway"), fresh_pass(f) as steps:
+        next(steps)
+        raise RuntimeError("midway")
+    assert bits((x, y, h, f)) == before
+    f.backward()
+    assert [v.grad for v in (x, y, h, f)] == [2 * g for g, _ in before]
 
 
 def test_a_user_gate_from_the_table_is_differentiated(gate_table, cube_gate):
@@ -283,16 +331,35 @@ def graph_with_sharing():
     return x, y, h, h * h + h
 
 
+BACKWARD = {"backpropagate", "_count_users", "_add_back"}
+
+
+def look_without_a_trace(f):
+    with fresh_pass(f):
+        f.backward()
+
+
+def record_without_a_trace(f):
+    with fresh_pass(f) as steps:
+        for _ in steps:
+            pass
+
+
 # The lines of the work. The tracer stops at its first raise, so the cleanup after
 # it runs untouched; the stepping loop's own early stop is tested above.
 @pytest.mark.parametrize(
     "run, traced",
     [
-        (lambda f: f.backward(), {"backpropagate", "_count_users", "_reachable"}),
+        (lambda f: f.backward(), {"backpropagate", "_count_users", "_add_back", "_reachable"}),
         (topological_order, {"topological_order", "_gates_root_first"}),
-        (lambda f: list(backward_steps(f)), {"_gates_root_first", "_grads", "_reachable"}),
+        (
+            lambda f: list(backward_steps(f)),
+            {"backward_steps", "_set_aside", "_steps", "_gates_root_first", "_add_back"},
+        ),
+        (look_without_a_trace, {"look_without_a_trace", "_set_aside", "_reachable", *BACKWARD}),
+        (record_without_a_trace, {"record_without_a_trace", "_set_aside", "_steps"}),
     ],
-    ids=["backward", "topological_order", "backward_steps"],
+    ids=["backward", "topological_order", "backward_steps", "fresh_backward", "fresh_steps"],
 )
 def test_an_interrupted_pass_leaves_every_grad_as_it_was_and_the_next_pass_right(run, traced):
     interrupted_somewhere = False

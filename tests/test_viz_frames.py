@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from test_viz_draw import fxyz
 import viz
 import viz.process
 import viz.steps
-from autograd import Value, backward_steps, composite, topological_order
+from autograd import Value, backward_steps, composite, fresh_pass, topological_order
 from viz.steps import write_frames
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
@@ -238,12 +239,18 @@ def test_frames_leave_the_users_gradients_alone() -> None:
 
 
 def test_gradients_are_restored_when_something_fails(monkeypatch) -> None:
-    def broken(root):
-        yield from []
-        root.grad = 123.0
-        raise RuntimeError("boom")
+    @contextmanager
+    def failing_midway(root):  # the engine's fresh pass, whose steps fail after one gate
+        with fresh_pass(root) as steps:
 
-    monkeypatch.setattr(viz.steps, "backward_steps", broken)
+            def failing():
+                yield next(steps)
+                root.grad = 123.0
+                raise RuntimeError("boom")
+
+            yield failing()
+
+    monkeypatch.setattr(viz.steps, "fresh_pass", failing_midway)
     f = fxyz()
     with pytest.raises(RuntimeError, match="boom"):
         viz.frames(f)

@@ -9,12 +9,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from autograd import Value, topological_order
+from autograd import Value, fresh_pass, topological_order
 
 from .dot import to_digraph
 from .options import Options
 from .process import Drawing
-from .scene import build_scene, finished_state, one_pass, root_name
+from .scene import build_scene, finished_state, root_name
 
 
 def picture(root: Value, options: Options, show_grad: bool | str, caller: str) -> Drawing:
@@ -29,7 +29,9 @@ def picture(root: Value, options: Options, show_grad: bool | str, caller: str) -
     if show_grad == "held":
         state, note = finished_state(order, held, show=True, shares=False), None
     elif show_grad is True or (show_grad == "auto" and any(held)):
-        grads = one_pass(root, order)
+        with fresh_pass(root):
+            root.backward()
+            grads = [node.grad for node in order]
         state, note = finished_state(order, grads, show=True), grad_note(root, held, grads)
     else:
         state = finished_state(order, [0.0] * len(order), show=False)

@@ -14,16 +14,15 @@ What the picture knows about gradients comes in a `GradState`: `viz.draw` shows
 the gradients of one backward pass from its root (or none, or with
 `show_grad="held"` the Values' `.grad` as they are), the frames of `viz.steps`
 show the gradients the engine has accumulated after each step of that pass. A
-pass for a picture is the engine's own backward (`backward()` for `viz.draw`,
-`backward_steps` for the frames) with every `.grad` set aside (`grads_set_aside`),
-so it never shows, or leaves behind, gradients that other passes added.
+pass for a picture is the engine's own, run inside `autograd.fresh_pass`, which
+sets every `.grad` aside and puts it back, so a picture never shows, or leaves
+behind, gradients that other passes added.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from autograd import Value, topological_order
@@ -494,30 +493,6 @@ class _Wiring:
                 slot=const.slot,
             )
         )
-
-
-@contextmanager
-def grads_set_aside(order: Sequence[Value]) -> Iterator[None]:
-    """Every `.grad` in `order` is 0.0 inside the block and as it was after it, even on error.
-
-    A picture runs its own backward pass in here, so it starts from zero
-    whatever earlier passes left, and the user's graph is not changed by drawing.
-    """
-    saved = [node.grad for node in order]
-    try:
-        for node in order:
-            node.grad = 0.0
-        yield
-    finally:
-        for node, grad in zip(order, saved, strict=True):
-            node.grad = grad
-
-
-def one_pass(root: Value, order: Sequence[Value]) -> list[float]:
-    """d root / d node for every node of `order`: one fresh backward pass from `root`."""
-    with grads_set_aside(order):
-        root.backward()
-        return [node.grad for node in order]
 
 
 def finished_state(

@@ -5,7 +5,7 @@
     viz.save_gif(f, "out/f.gif")    # needs Pillow: pip install gategrad[anim]
 
 Frame 0 is the forward pass (green numbers only). Then one frame per step of
-`autograd.backward_steps`, the engine's own backward pass: the gate being
+the engine's own backward pass (`autograd.fresh_pass`, as `backward_steps`): the gate being
 processed is highlighted, the gradients the engine has accumulated so far are
 shown in red (the others are blank), and the step's chain rule is written under
 the picture, `∂f/∂x = ∂f/∂q · ∂q/∂x = -4.00 · 1.00 = -4.00` (upstream × local =
@@ -17,10 +17,10 @@ The numbers in a caption are those of the wires, with more digits where the
 wires' rounding would make the written arithmetic false (`0.00 · 2.00 = 0.01`
 becomes `0.0049 · 2.00 = 0.0098`).
 
-The user's graph is left as it was: `frames` saves every `.grad` it can reach,
-sets them to zero, runs the engine's steps (recording the gradients after each)
-and puts the saved values back, even if something fails on the way. So the
-frames always show one fresh backward pass, whatever `.grad` held before.
+The user's graph is left as it was: `frames` records the steps inside the engine's
+`fresh_pass`, which sets every `.grad` aside and puts it back, even if something
+fails on the way. So the frames always show one fresh backward pass, whatever
+`.grad` held before.
 
 Graphviz draws each frame once: `png_frames` makes the pictures, and
 `write_frames` and `write_gif` write the same pictures as files (the command
@@ -39,7 +39,7 @@ from pathlib import Path
 
 import graphviz
 
-from autograd import Value, backward_steps, topological_order
+from autograd import Value, fresh_pass, topological_order
 
 from .dot import to_digraph
 from .files import check_folder
@@ -55,7 +55,6 @@ from .scene import (
     check_size,
     finished_state,
     gate_text,
-    grads_set_aside,
     root_name,
 )
 from .theme import Theme, chosen, positive_number
@@ -72,8 +71,8 @@ class _Recording:
     def __init__(self, root: Value, order: list[Value]) -> None:
         index = {node: i for i, node in enumerate(order)}
         self.steps: list[tuple[int, list[float]]] = []  # (gate index, gradients after it)
-        with grads_set_aside(order):
-            for node in backward_steps(root):
+        with fresh_pass(root) as steps:
+            for node in steps:
                 self.steps.append((index[node], [n.grad for n in order]))
             self.final = [n.grad for n in order]
 
