@@ -8,7 +8,7 @@
 
 from .composite import Composite, composite
 from .derivatives import grad, hessian
-from .graph import backward_steps, fresh_pass, topological_order, zero_grad
+from .graph import backward_steps, fresh_gradients, fresh_pass, topological_order, zero_grad
 from .ops import GATES, Gate, register_gate
 from .value import Value
 
@@ -19,6 +19,7 @@ __all__ = [
     "Value",
     "backward_steps",
     "composite",
+    "fresh_gradients",
     "fresh_pass",
     "grad",
     "hessian",

@@ -18,7 +18,7 @@ over shared nodes at the same time.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -137,6 +137,16 @@ def fresh_pass(root: Value) -> Iterator[Iterator[Value]]:
         yield _steps(root)
     finally:
         _put_back(root, aside, all_aside=False)
+
+
+def fresh_gradients(root: Value, nodes: Sequence[Value]) -> list[float]:
+    """d root / d node for each of `nodes` (nodes root depends on), the graph left as it was.
+
+    One `root.backward()` inside a `fresh_pass`: what a picture of `root` shows.
+    """
+    with fresh_pass(root):
+        root.backward()
+        return [node.grad for node in nodes]
 
 
 def backward_steps(root: Value) -> Iterator[Value]:

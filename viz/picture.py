@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from autograd import Value, fresh_pass, topological_order
+from autograd import Value, fresh_gradients, topological_order
 
 from .dot import to_digraph
 from .options import Options
@@ -29,9 +29,7 @@ def picture(root: Value, options: Options, show_grad: bool | str, caller: str) -
     if show_grad == "held":
         state, note = finished_state(order, held, show=True, shares=False), None
     elif show_grad is True or (show_grad == "auto" and any(held)):
-        with fresh_pass(root):
-            root.backward()
-            grads = [node.grad for node in order]
+        grads = fresh_gradients(root, order)
         state, note = finished_state(order, grads, show=True), grad_note(root, held, grads)
     else:
         state = finished_state(order, [0.0] * len(order), show=False)

@@ -26,11 +26,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from autograd import Value, topological_order
+from autograd import Value, fresh_gradients, topological_order
 from autograd.validate import real_number, shown
 
 from .options import Options
-from .scene import Group, Node, Scene, Wire, build_scene, finished_state, one_pass
+from .scene import Group, Node, Scene, Wire, build_scene, finished_state
 from .theme import Theme, chosen
 
 Part = Node | Wire | Group  # what a scene is made of
@@ -100,7 +100,7 @@ class Timeline:
             raise TypeError(f"Timeline.add() needs the probe's Value, got {type(probe).__name__}")
         numbers = self._checked_metrics(metrics)
         order = topological_order(probe)
-        state = finished_state(order, one_pass(probe, order), show=True)
+        state = finished_state(order, fresh_gradients(probe, order), show=True)
         exact = build_scene(probe, state, self._exact, order=order)
         blank = _without_numbers(exact)
         if self._blank is None:
