@@ -73,6 +73,8 @@ class Wire:
     active: bool = False  # frames: its gradient was just computed
     slot: int = 0  # wires into one gate are drawn top to bottom in slot order
     node: int | None = None  # index in the graph's order of the Value it carries (None: a constant)
+    # (gate index, local derivative) of each gate step that sends this wire its gradient
+    consumers: tuple[tuple[int, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class Scene:
     caption: tuple[str, ...] = ()  # frames: lines of text under the picture
     title: str | None = None  # frames: bold first line of the caption
     caption_width: int | None = None  # points; frames keep one width so they line up
+    drawn: dict[int, str] = field(default_factory=dict)  # gate index -> id of its circle
 
 
 @dataclass(frozen=True)
@@ -186,7 +189,27 @@ def build_scene(
         note=note,
         caption=tuple(caption),
         title=title,
+        drawn=gates.drawn,
     )
+
+
+def wire_grad(
+    kind: str, node: int, consumers: Sequence[tuple[int, float]], state: GradState
+) -> float | None:
+    """The gradient a wire (its `kind`, `node` and `consumers`, see `Wire`) shows in `state`.
+
+    None: not known yet. A branch shows what its own gates have sent back; any
+    other wire shows its Value's gradient so far, once one of the gates it feeds
+    has had its step (the output's: once the pass has started).
+    """
+    if kind == "output":
+        return state.grads[node] if state.seeded else None
+    done = [(j, local) for j, local in consumers if j in state.processed]
+    if not done:
+        return None
+    if kind == "branch":
+        return math.fsum(local * state.grads[j] for j, local in done) if state.shares else None
+    return state.grads[node]
 
 
 class _Boxes:
@@ -377,16 +400,9 @@ class _Wiring:
         return self.gates.box.get(drawn_id) if drawn_id is not None else None
 
     # --- the numbers of a use
-    def use_grad(self, use: _Use) -> float | None:
-        """What the processed gates of this use have sent back (None: none processed yet)."""
-        done = [(j, local) for j, local in use.consumers if j in self.state.processed]
-        if not done:
-            return None
-        return math.fsum(local * self.state.grads[j] for j, local in done)
-
-    def shared_grad(self, use: _Use) -> str | None:
-        """A branch's gradient: its use's share, if known and if shares are drawn."""
-        grad = self.use_grad(use) if self.state.shares else None
+    def grad(self, kind: str, v: int, consumers: Sequence[tuple[int, float]]) -> str | None:
+        """The gradient text of a wire (see `wire_grad`); None while it is not known."""
+        grad = wire_grad(kind, v, consumers, self.state)
         return None if grad is None else self.number(grad)
 
     def use_reserve(self, use: _Use) -> str | None:
@@ -396,9 +412,6 @@ class _Wiring:
 
     def reserve(self, v: int) -> str | None:
         return self.number(self.state.reserve[v]) if self.state.reserve is not None else None
-
-    def grad(self, v: int) -> str:
-        return self.number(self.state.grads[v])
 
     def is_active(self, use: _Use) -> bool:
         return self.active is not None and any(j == self.active for j, _ in use.consumers)
@@ -414,18 +427,17 @@ class _Wiring:
     def one_wire(self, v: int, node: Value, use: _Use) -> None:
         source = self.source(v)
         if use.target is None:  # the root's wire: its gradient is the seed
-            known = self.state.seeded
             box = None
         else:
-            known = self.use_grad(use) is not None
             box = self.boxes.common(self.box_of(source), self.box_of(use.target))
         kind = "output" if use.target is None else "input" if node.gate is None else "wire"
+        consumers = tuple(use.consumers)
         self.add(
             Wire(
                 self.next_id(),
                 kind,
                 self.number(node.data),
-                self.grad(v) if known else None,
+                self.grad(kind, v, consumers),
                 source,
                 use.target,
                 start=self.start(node),
@@ -436,6 +448,7 @@ class _Wiring:
                 active=self.is_active(use),
                 slot=use.slot,
                 node=v,
+                consumers=consumers,
             )
         )
 
@@ -444,13 +457,13 @@ class _Wiring:
         trunk_box = self.box_of(source)
         for use in uses:
             trunk_box = self.boxes.common(trunk_box, self.box_of(use.target))
-        known = any(self.use_grad(use) is not None for use in uses if use.target is not None)
+        consumers = tuple(c for use in uses for c in use.consumers)
         trunk = self.add(
             Wire(
                 self.next_id(),
                 "trunk",
                 self.number(node.data),
-                self.grad(v) if known else None,
+                self.grad("trunk", v, consumers),
                 source,
                 None,
                 start=self.start(node),
@@ -459,6 +472,7 @@ class _Wiring:
                 reserve=self.reserve(v),
                 active=any(self.is_active(use) for use in uses),
                 node=v,
+                consumers=consumers,
             )
         )
         for use in uses:
@@ -467,7 +481,7 @@ class _Wiring:
                     self.next_id(),
                     "branch",
                     self.number(node.data),
-                    self.shared_grad(use),
+                    self.grad("branch", v, use.consumers),
                     trunk,
                     use.target,
                     group=self.boxes.common(trunk_box, self.box_of(use.target)),
@@ -475,6 +489,7 @@ class _Wiring:
                     active=self.is_active(use),
                     slot=use.slot,
                     node=v,
+                    consumers=tuple(use.consumers),
                 )
             )
 

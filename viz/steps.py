@@ -34,6 +34,7 @@ import io
 import os
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -65,7 +66,7 @@ MORE_DIGITS = 15  # at most this many digits more than the wires show, in a capt
 ANIM_HINT = "save_gif needs Pillow, which is not installed: pip install gategrad[anim]"
 
 
-class _Recording:
+class Recording:
     """One fresh backward pass of the engine, the gradients recorded after each step."""
 
     def __init__(self, root: Value, order: list[Value]) -> None:
@@ -116,8 +117,11 @@ def _arithmetic(
     index: dict[Value, int],
     uses: dict[Value, int],
     precision: int,
-) -> list[str]:
+) -> tuple[list[str], list[str]]:
     """The chain rule at one gate: one line per operand, upstream · local = downstream.
+
+    Returned as the lines before the operands' (the root's step says how the
+    pass starts) and the operands' lines, in operand order.
 
     `before` and `after` are the gradients before and after the step. An operand
     used by several gates gets `+=`: this use adds its share to the gradient, and
@@ -127,9 +131,9 @@ def _arithmetic(
     f = root_name(root)
     upstream = after[index[node]]
     out = _name(node, root)
-    lines = []
+    intro, lines = [], []
     if node is root:
-        lines.append(f"start: ∂{f}/∂{f} = 1, so each gradient here is 1 · the local gradient")
+        intro.append(f"start: ∂{f}/∂{f} = 1, so each gradient here is 1 · the local gradient")
     totals: dict[Value, float] = {}
     for parent, local in zip(node.parents, node.local_grads, strict=True):
         downstream = local * upstream
@@ -149,7 +153,54 @@ def _arithmetic(
             total = caption_number(totals[parent], precision)
             line += f"   ({name or 'its'} total so far: {total})"
         lines.append(line)
-    return lines
+    return intro, lines
+
+
+@dataclass(frozen=True)
+class StepText:
+    """What is written under the picture of one step: a title, then `lines`.
+
+    `operands` has one chain-rule line per operand of the step's gate, in
+    operand order; `intro` the lines before them.
+    """
+
+    title: str
+    intro: tuple[str, ...] = ()
+    operands: tuple[str, ...] = ()
+
+    @property
+    def lines(self) -> list[str]:
+        return [*self.intro, *self.operands]
+
+
+FORWARD_TEXT = StepText(
+    "Forward pass",
+    (
+        "values flow left to right: green, above each wire",
+        "next: gradients flow back, one gate at a time (red, below each wire)",
+    ),
+)
+
+
+def step_texts(
+    root: Value, order: list[Value], run: Recording, groups: str, precision: int
+) -> list[StepText]:
+    """The text of the forward picture, then of each backward step of `run`, in order."""
+    index = {node: i for i, node in enumerate(order)}
+    uses: dict[Value, int] = {}
+    for node in order:
+        for parent in node.parents:
+            uses[parent] = uses.get(parent, 0) + 1
+    texts = [FORWARD_TEXT]
+    before = [0.0] * len(order)  # a fresh pass: every gradient starts at zero
+    for k, (j, after) in enumerate(run.steps, start=1):
+        node = order[j]
+        where = f" in {node.scope.name}" if groups != "none" and node.scope is not None else ""
+        title = f"Backward step {k} of {len(run.steps)}: the {gate_text(node, True)} gate{where}"
+        intro, lines = _arithmetic(root, node, before, after, index, uses, precision)
+        texts.append(StepText(title, tuple(intro), tuple(lines)))
+        before = after
+    return texts
 
 
 # --- the frames ---------------------------------------------------------------------------
@@ -188,33 +239,13 @@ def frame_graphs(root: Value, options: Options, caller: str) -> list[graphviz.Di
             f"the graph has {n_gates} gates, so {n_gates} backward steps: frames() draws at "
             f"most {MAX_STEPS}; draw a smaller graph"
         )
-    index = {node: i for i, node in enumerate(order)}
-    uses: dict[Value, int] = {}
-    for node in order:
-        for parent in node.parents:
-            uses[parent] = uses.get(parent, 0) + 1
     held = [node.grad for node in order]
-    run = _Recording(root, order)
+    run = Recording(root, order)
     gates_done: set[int] = set()
 
     # Every frame's text first, so that all captions get one width and the
     # pictures line up when they are played one after the other.
-    texts: list[tuple[str, list[str]]] = [
-        (
-            "Forward pass",
-            [
-                "values flow left to right: green, above each wire",
-                "next: gradients flow back, one gate at a time (red, below each wire)",
-            ],
-        )
-    ]
-    before = [0.0] * len(order)  # a fresh pass: every gradient starts at zero
-    for k, (j, after) in enumerate(run.steps, start=1):
-        node = order[j]
-        where = f" in {node.scope.name}" if groups != "none" and node.scope is not None else ""
-        title = f"Backward step {k} of {len(run.steps)}: the {gate_text(node, True)} gate{where}"
-        texts.append((title, _arithmetic(root, node, before, after, index, uses, precision)))
-        before = after
+    texts = [(text.title, text.lines) for text in step_texts(root, order, run, groups, precision)]
     longest = max(len(line) for title, lines in texts for line in [title, *lines])
     caption_width = int(longest * t.note_size * 0.56) + 8
 

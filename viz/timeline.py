@@ -202,8 +202,16 @@ def _without_numbers(scene: Scene) -> Scene:
     """The scene with the numbers that change from step to step taken out: its shape."""
     return replace(
         scene,
-        wires=tuple(replace(w, value="", grad=None, reserve=None) for w in scene.wires),
+        wires=tuple(
+            replace(w, value="", grad=None, reserve=None, consumers=_gates_only(w.consumers))
+            for w in scene.wires
+        ),
     )
+
+
+def _gates_only(consumers: tuple[tuple[int, float], ...]) -> tuple[tuple[int, float], ...]:
+    """A wire's consumers without their local derivatives, which change with the numbers."""
+    return tuple((gate, 0.0) for gate, _ in consumers)
 
 
 def _first_different_field(old: Part, new: Part) -> str:
