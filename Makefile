@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: demo test bench bench-fresh lint graphviz clean
+.PHONY: demo test bench bench-fresh lint graphviz chromium clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,9 @@ $(VENV)/.installed-%: pyproject.toml | $(PY)
 graphviz:
 	@bash .ci/ensure-graphviz
 
+chromium:
+	@bash .ci/ensure-chromium
+
 demo: $(VENV)/.installed-anim,examples graphviz
 	@mkdir -p out
 	@for script in examples/[!_]*.py; do \
@@ -27,7 +30,7 @@ demo: $(VENV)/.installed-anim,examples graphviz
 	done
 	@echo "Pictures are in out/"
 
-test: $(VENV)/.installed-test,dev,anim,examples graphviz
+test: $(VENV)/.installed-test,dev,anim,examples graphviz chromium
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 

@@ -6,9 +6,11 @@ Example::
     viz.draw(f)                       # a graphviz.Digraph (shows inline in Jupyter)
     viz.render(f, "out/f.png")        # .png .svg .pdf or .dot
     viz.save_gif(f, "out/f.gif")      # the backward pass, one step per frame
+    viz.explore(f).save("f.html")     # a page to step through it, or quiz yourself
 """
 
 from .api import draw, render
+from .explore import Explorer, explore
 from .numbers import format_number
 from .options import OptionError
 from .process import GraphvizError, GraphvizNotFoundError
@@ -18,6 +20,7 @@ from .theme import DEFAULT, Theme
 
 __all__ = [
     "DEFAULT",
+    "Explorer",
     "GraphTooLargeError",
     "GraphTooLargeWarning",
     "GraphvizError",
@@ -25,6 +28,7 @@ __all__ = [
     "OptionError",
     "Theme",
     "draw",
+    "explore",
     "format_number",
     "frames",
     "render",

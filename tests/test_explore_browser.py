@@ -1,0 +1,317 @@
+"""The explorer page in a real browser: headless Chromium driven by Playwright.
+
+Debian's `chromium` is used through `executable_path` (Playwright downloads no
+browser here); `make test` installs it. With CI=true these tests must run, so a
+missing browser is a failure; elsewhere they are skipped, saying why.
+
+Every page is opened with all requests that are not file: or data: aborted and
+recorded, and with console messages, page errors and dialogs recorded: each test
+ends by asserting that none of them happened.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_explore import HOSTILE, fanout, hostile
+from test_viz_draw import fxyz, sigmoid_circuit
+
+import viz
+from autograd import backward_steps
+from autograd.nn import MLP
+from viz.scene import gate_text
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+def _unavailable(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"browser tests must run in CI: {reason}", pytrace=False)
+    pytest.skip(f"BROWSER TESTS NOT RUN: {reason} (make test installs it)")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if shutil.which("dot") is None:
+        _unavailable("Graphviz dot is not installed")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed: pip install -e '.[test]'")
+    if CHROMIUM is None:
+        _unavailable("Debian's chromium is not installed: apt-get install chromium")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield launched
+        launched.close()
+
+
+class Opened:
+    """A page opened in the browser, and everything it did that it must not do."""
+
+    def __init__(self, browser: Any) -> None:
+        self.page = browser.new_page(viewport={"width": 1100, "height": 760})
+        self.blocked: list[str] = []
+        self.problems: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.route("**/*", self._route)
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        self.page.on("dialog", self._dialog)
+
+    def _route(self, route: Any) -> None:
+        url = route.request.url
+        if url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def _console(self, message: Any) -> None:
+        if message.type in ("error", "warning"):
+            self.problems.append(f"console {message.type}: {message.text}")
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def open(self, explorer: viz.Explorer, folder: Path, name: str = "page.html") -> Any:
+        path = explorer.save(folder / name)
+        self.page.goto(path.as_uri())
+        return self.page
+
+    # --- reading the page
+    def grad(self, label: str) -> str | None:
+        """The red number of the wire of the Value labelled `label`; None while hidden."""
+        text = self.page.locator(f'g.wire[data-label="{label}"] text.grad')
+        if "pending" in (text.get_attribute("class") or "").split():
+            return None
+        return text.text_content()
+
+    def value(self, label: str) -> str | None:
+        return self.page.locator(f'g.wire[data-label="{label}"] text.value').text_content()
+
+    def step(self) -> str:
+        return self.page.locator("#step").text_content() or ""
+
+    def derivation(self) -> str:
+        return self.page.locator("#derivation").inner_text()
+
+    def active_gate(self) -> str | None:
+        lit = self.page.locator("g.gate.active text")
+        return lit.text_content() if lit.count() else None
+
+
+@pytest.fixture
+def opened(browser: Any) -> Iterator[Opened]:
+    page = Opened(browser)
+    yield page
+    assert page.blocked == [], "the page asked for something outside file://"
+    assert page.problems == []
+    assert page.dialogs == [], "a script ran that the page did not write"
+    page.page.close()
+
+
+LECTURE_VALUES = {"x": "-2.00", "y": "5.00", "z": "-4.00", "q": "3.00", "f": "-12.00"}
+LECTURE_GRADS = {"x": "-4.00", "y": "-4.00", "z": "3.00", "q": "-4.00", "f": "1.00"}
+
+
+# --- step mode --------------------------------------------------------------------------
+
+
+def test_home_is_the_forward_picture_and_end_the_slide(opened: Opened, tmp_path: Path) -> None:
+    page = opened.open(viz.explore(fxyz_named()), tmp_path)
+    assert opened.step() == "0 / 2"
+    assert {name: opened.value(name) for name in LECTURE_VALUES} == LECTURE_VALUES
+    assert {name: opened.grad(name) for name in LECTURE_GRADS} == dict.fromkeys(LECTURE_GRADS)
+    page.keyboard.press("End")
+    assert opened.step() == "2 / 2"
+    assert {name: opened.grad(name) for name in LECTURE_GRADS} == LECTURE_GRADS
+    page.keyboard.press("Home")
+    assert opened.step() == "0 / 2"
+    assert opened.grad("x") is None and opened.active_gate() is None
+
+
+def fxyz_named():
+    f = fxyz()
+    f.label = "f"
+    return f
+
+
+def test_arrows_step_through_the_backward_pass(opened: Opened, tmp_path: Path) -> None:
+    page = opened.open(viz.explore(fxyz_named()), tmp_path)
+    page.keyboard.press("ArrowRight")
+    assert opened.step() == "1 / 2"
+    assert opened.active_gate() == "*"
+    assert [opened.grad(name) for name in "fqzxy"] == ["1.00", "-4.00", "3.00", None, None]
+    assert "∂f/∂z = 1 · 3.00 = 3.00" in page.locator("#caption").inner_text()
+    page.keyboard.press("ArrowRight")
+    assert opened.step() == "2 / 2"
+    assert opened.active_gate() == "+"
+    assert opened.grad("x") == "-4.00"
+    assert "∂f/∂x = ∂f/∂q · ∂q/∂x = -4.00 · 1.00 = -4.00" in page.locator("#caption").inner_text()
+    page.keyboard.press("ArrowRight")  # past the end: stays
+    assert opened.step() == "2 / 2"
+    page.keyboard.press("ArrowLeft")
+    assert opened.step() == "1 / 2" and opened.grad("x") is None
+    page.click("#back")
+    assert opened.step() == "0 / 2"
+    page.click("#next")
+    page.click("#next")
+    assert opened.step() == "2 / 2"
+
+
+def test_the_page_lights_the_gates_in_the_order_of_backward_steps(
+    opened: Opened, tmp_path: Path
+) -> None:
+    f = sigmoid_circuit()
+    engine = [gate_text(node, True) for node in backward_steps(f)]
+    page = opened.open(viz.explore(sigmoid_circuit()), tmp_path)
+    lit = []
+    for _ in engine:
+        page.keyboard.press("ArrowRight")
+        lit.append(opened.active_gate())
+    assert lit == engine
+    assert opened.step() == f"{len(engine)} / {len(engine)}"
+
+
+def test_space_plays_to_the_end(opened: Opened, tmp_path: Path) -> None:
+    page = opened.open(viz.explore(fxyz_named()), tmp_path)
+    from playwright.sync_api import expect
+
+    page.keyboard.press(" ")
+    expect(page.locator("#step")).to_have_text("2 / 2")
+    assert opened.grad("y") == "-4.00"
+
+
+# --- the derivation panel -----------------------------------------------------------------
+
+
+def test_a_number_says_how_it_was_obtained_and_never_shows_0_early(
+    opened: Opened, tmp_path: Path
+) -> None:
+    page = opened.open(viz.explore(fxyz_named()), tmp_path)
+    page.click('g.wire[data-label="q"] text.value')
+    assert "q = x + y = -2.00 + 5.00 = 3.00" in opened.derivation()
+    page.click('g.wire[data-label="x"] text.grad')  # not computed at the forward picture
+    said = opened.derivation()
+    assert "not computed yet" in said and "step 2" in said
+    assert "0.00" not in said
+    page.keyboard.press("ArrowRight")
+    assert "not computed yet" in opened.derivation()  # the panel follows the steps
+    page.keyboard.press("ArrowRight")
+    assert "-4.00 · 1.00 = -4.00" in opened.derivation()
+    page.hover('g.wire[data-label="z"] text.grad')
+    assert "∂f/∂z = 1 · 3.00 = 3.00" in opened.derivation()
+
+
+def test_a_shared_value_shows_its_sum_so_far(opened: Opened, tmp_path: Path) -> None:
+    page = opened.open(viz.explore(fanout()), tmp_path)
+    page.keyboard.press("ArrowRight")
+    page.click('g.wire[data-label="x"] text.grad')
+    said = opened.derivation()
+    assert "sum so far: 1.00" in said and "still to come" in said
+    page.keyboard.press("End")
+    said = opened.derivation()
+    assert "sum: -1.00" in said and "still to come" not in said
+
+
+# --- quiz mode -----------------------------------------------------------------------------
+
+
+def test_quiz_checks_answers_and_gives_hints(opened: Opened, tmp_path: Path) -> None:
+    page = opened.open(viz.explore(fxyz_named(), mode="quiz"), tmp_path)
+    boxes = page.locator("input.answer")
+    assert boxes.count() == 4  # x, y, z, q; the output's 1.00 is given
+    assert opened.grad("f") == "1.00"
+    assert opened.grad("x") is None
+    x = page.locator('input[data-label="x"]')
+    x.fill("4")
+    x.press("Enter")
+    assert "wrong" in (x.get_attribute("class") or "")
+    page.click("#hint")
+    said = opened.derivation()
+    assert "-4.00" in said and "1.00" in said  # upstream and local
+    page.click("#answer")
+    assert x.input_value() == "-4.00"
+    z = page.locator('input[data-label="z"]')
+    z.fill("3.004")  # within the shown precision
+    z.press("Enter")
+    assert "correct" in (z.get_attribute("class") or "").split()
+    q = page.locator('input[data-label="q"]')
+    q.fill("-4.03")  # three units off in the last shown digit
+    q.press("Enter")
+    assert "wrong" in (q.get_attribute("class") or "").split()
+    q.fill("-4")
+    q.press("Enter")
+    assert "correct" in (q.get_attribute("class") or "").split()
+    assert page.locator("#score").text_content() == "2 of 4 right"
+
+
+# --- safety, size, pan and zoom ------------------------------------------------------------
+
+
+def test_hostile_labels_run_nothing(opened: Opened, tmp_path: Path) -> None:
+    explorer = viz.explore(hostile())
+    page = opened.open(explorer, tmp_path)
+    page.keyboard.press("End")
+    texts = page.locator("svg text").all_text_contents()
+    assert set(HOSTILE) <= set(texts)
+    assert page.locator("img").count() == 0
+    opened.page.set_content(explorer._repr_html_())  # the notebook form: srcdoc
+    frame = page.frame_locator("iframe")
+    frame.locator("#step").wait_for()
+    assert frame.locator("#step").text_content() == "0 / 1"
+    page.wait_for_timeout(200)  # any script smuggled in would have run by now
+
+
+def test_a_300_gate_network_pans_and_zooms(opened: Opened, tmp_path: Path) -> None:
+    net = MLP(3, [10, 10, 1], rng=0)
+    page = opened.open(viz.explore(net([1.0, -2.0, 0.5])[0], groups="collapse"), tmp_path)
+    assert opened.step() == "0 / 300"
+    svg = page.locator("#view svg")
+    whole = svg.get_attribute("viewBox")
+    page.mouse.move(500, 300)
+    page.mouse.wheel(0, -600)
+    zoomed = svg.get_attribute("viewBox")
+    assert _width(zoomed) < _width(whole) / 2
+    page.mouse.down()
+    page.mouse.move(400, 250)
+    page.mouse.up()
+    panned = svg.get_attribute("viewBox")
+    assert _width(panned) == _width(zoomed) and panned != zoomed
+    page.click("#zoom-fit")
+    page.keyboard.press("End")
+    assert opened.step() == "300 / 300"
+
+
+def _width(view_box: str | None) -> float:
+    assert view_box
+    return float(view_box.split()[2])
+
+
+def test_screenshot(opened: Opened, tmp_path: Path) -> None:
+    page = opened.open(viz.explore(sigmoid_circuit(boxed=True)), tmp_path)
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+    page.click("g.wire text.grad >> nth=0")
+    shot = tmp_path / "explorer.png"
+    page.screenshot(path=str(shot))
+    header = shot.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", header[16:24])
+    assert (width, height) == (1100, 760)
