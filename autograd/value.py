@@ -68,24 +68,28 @@ def _gate_method(gate: Gate) -> Callable[..., Value]:
     these functions, made once from the table. Creation skips __init__'s checks
     (every field is known good), and the local derivatives come from the rule
     now, while the operands' numbers are at hand, so backward is only
-    multiplications and sums. A second operand that is not a Value must be a
-    plain number, which the gate keeps as its constant; anything else returns
-    NotImplemented (so `v + "a"` is Python's TypeError).
+    multiplications and sums.
 
-    There is one function for one-operand gates and one for two; both end by
-    filling in a new Value, written out in each because a shared helper would
-    cost a call per gate, and a gate is what the engine does most.
+    One-operand and two-operand gates get a function each. Both end by filling
+    in a new Value, written out in each because a shared helper would cost a
+    call per gate, and a gate is what the engine does most.
     """
+    apply_gate = _binary_method(gate) if gate.arity == 2 else _unary_method(gate)
+    apply_gate.__name__ = apply_gate.__qualname__ = gate.name
+    apply_gate.__doc__ = f"The {gate.name} gate ({gate.symbol}) applied to this Value."
+    return apply_gate
+
+
+def _unary_method(gate: Gate) -> Callable[..., Value]:
+    """`gate` of one operand as a method, `x.exp()`; relu's arithmetic is written in."""
     rule = ops.checked_rule(gate)
-    is_add = gate is ops.ADD
-    is_mul = gate is ops.MUL
     is_relu = gate is ops.RELU
 
     def apply_unary(self: Value, /, *stray: object) -> Value:
         if stray:  # Python's own message would count self as an argument
             raise TypeError(f"{gate.name}() takes no operand, got {type(stray[0]).__name__}")
         x = self.data
-        if is_relu:  # skips its rule's call, as add and mul do below
+        if is_relu:  # skips its rule's call, as add and mul do: ops._relu's arithmetic
             if x > 0.0:
                 data = x
                 da = 1.0
@@ -107,6 +111,20 @@ def _gate_method(gate: Gate) -> Callable[..., Value]:
             out._scope = OPEN_COMPOSITES[-1]
         return out
 
+    return apply_unary
+
+
+def _binary_method(gate: Gate) -> Callable[..., Value]:
+    """`gate` of two operands as a method, `x + y`; add's and mul's arithmetic is written in.
+
+    A second operand that is not a Value must be a plain number, which the gate
+    keeps as its constant; anything else returns NotImplemented (so `v + "a"` is
+    Python's TypeError).
+    """
+    rule = ops.checked_rule(gate)
+    is_add = gate is ops.ADD
+    is_mul = gate is ops.MUL
+
     def apply_binary(self: Value, other: object, /) -> Value:
         if type(other) is Value:  # the common cases first: a Value, a float
             b = other
@@ -124,10 +142,9 @@ def _gate_method(gate: Gate) -> Callable[..., Value]:
             b = None
             y = const
         x = self.data
-        # add and mul (and relu above), the gates networks are made of, skip the
-        # call of their rule, which would cost a sixth of the gate. The arithmetic
-        # is that of ops._add, _mul and _relu; tests/test_engine_semantics.py holds
-        # them to it bit for bit.
+        # add and mul, the gates networks are made of, skip the call of their rule,
+        # which would cost a sixth of the gate. The arithmetic is that of ops._add
+        # and ops._mul; tests/test_engine_semantics.py holds it to them bit for bit.
         if is_add:
             data = x + y
             da = db = 1.0
@@ -152,10 +169,7 @@ def _gate_method(gate: Gate) -> Callable[..., Value]:
             out._scope = OPEN_COMPOSITES[-1]
         return out
 
-    apply_gate = apply_binary if gate.arity == 2 else apply_unary
-    apply_gate.__name__ = apply_gate.__qualname__ = gate.name
-    apply_gate.__doc__ = f"The {gate.name} gate ({gate.symbol}) applied to this Value."
-    return apply_gate
+    return apply_binary
 
 
 class Value:
