@@ -24,6 +24,7 @@ from collections import defaultdict
 
 import graphviz
 
+from .layout import aligned_sources, check_layout, depths
 from .scene import Node, Scene, Wire
 from .theme import Theme, chosen
 
@@ -41,6 +42,13 @@ _ENTITIES = {
     "}": "&#125;",
     "|": "&#124;",
 }
+
+# A gate's input whose chain is this many nodes longer than its other inputs' is its spine.
+SPINE_LEAD = 6
+
+# Rounds per node that `dot` may spend ranking and placing (nslimit, nslimit1).
+# The scenes the guard lets through need far fewer; this bounds any it misjudges.
+NS_LIMIT = 5
 
 # Which side of a wire's middle cell edges come in and go out, per direction.
 _PORTS = {"LR": ("w", "e"), "RL": ("e", "w"), "TB": ("n", "s"), "BT": ("s", "n")}
@@ -97,6 +105,9 @@ class _Drawer:
         line_color = t.active_color if wire.active else t.wire_color
         border = 2 if wire.active else 1
         start = _font(wire.start, t.name_color, t.name_size) if wire.start is not None else None
+        if start is not None and wire.copy is not None:  # which use of the leaf this is
+            k, n = wire.copy
+            start += "<BR/>" + _font(f"{k}/{n}", t.note_color, t.note_size - 2)
         end = _font(wire.end, t.name_color, t.name_size) if wire.end is not None else None
         pad = 'CELLPADDING="1"'
         if not self.vertical:
@@ -138,8 +149,9 @@ class _Drawer:
         if s.title:
             lines.append(_font(s.title, t.name_color, t.note_size + 1, bold=True))
         lines += [_font(line, t.name_color, t.note_size) for line in s.caption]
-        if s.note:
-            lines.append(_font(s.note, t.note_color, t.note_size, italic=True))
+        for note in (s.copies, s.note):
+            if note:
+                lines.append(_font(note, t.note_color, t.note_size, italic=True))
         if not lines:
             return None
         width = f' WIDTH="{s.caption_width}"' if s.caption_width else ""
@@ -179,6 +191,9 @@ class _Drawer:
             "ranksep": f"{t.ranksep:g}",
             "pad": "0.2",
             "newrank": "true",
+            # a backstop: at most this many rounds per node for network simplex
+            "nslimit": f"{NS_LIMIT}",
+            "nslimit1": f"{NS_LIMIT}",
         }
         caption = self.caption_label()
         if caption:
@@ -221,10 +236,9 @@ class _Drawer:
 
         fill(g, None)
 
-        sources = [w.id for w in s.wires if w.kind == "input" or (w.kind == "trunk" and w.start)]
-        # A small circuit lines its inputs up in the first column, as the slides
-        # do; in a bigger graph (a network) each input sits next to its gate.
-        if sources and len(sources) <= t.aligned_inputs:
+        sources = aligned_sources(s, t.aligned_inputs)
+        check_layout(s, sources)
+        if sources:
             with g.subgraph() as first:
                 first.attr(rank="min")
                 for wid in sources:
@@ -251,15 +265,38 @@ class _Drawer:
         # Edges into gates come in operand order, and gates keep that order
         # (ordering=in): the first operand is drawn above the second, so the
         # inputs read top to bottom as the expression was written.
+        spine = _spine(s)
         for wire in sorted(s.wires, key=lambda w: w.slot):
             if wire.target is not None:
+                weight = 1 if wire.copy else 4 if wire.id in spine else 3
                 g.edge(
                     f"{wire.id}:p:{self.outport}",
                     wire.target,
-                    weight="3",
+                    weight=str(weight),
                     **(active if wire.active else {}),
                 )
         return g
+
+
+def _spine(scene: Scene) -> set[str]:
+    """The wires that carry a long chain into a gate whose other inputs are short.
+
+    Weighted more, they run straight, so an RNN's state or a running sum stays on
+    one line instead of stepping down the page by half a row per gate. Inputs of
+    near-equal depth (the slides' circuits) keep equal weights, and their gate
+    sits between them.
+    """
+    depth = depths(scene)
+    inputs: dict[str, list[str]] = defaultdict(list)
+    for wire in scene.wires:
+        if wire.target is not None:
+            inputs[wire.target].append(wire.id)
+    spine = set()
+    for wires in inputs.values():
+        ranked = sorted(wires, key=lambda w: depth.get(w, 0), reverse=True)
+        if len(ranked) > 1 and depth.get(ranked[0], 0) - depth.get(ranked[1], 0) >= SPINE_LEAD:
+            spine.add(ranked[0])
+    return spine
 
 
 def to_digraph(scene: Scene, theme: Theme | None = None) -> graphviz.Digraph:

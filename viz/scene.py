@@ -37,6 +37,12 @@ from .options import Options
 WARN_NODES = 500
 MAX_NODES = 2000
 
+# A leaf used this many times or more, whose branches would reach across more
+# than COPY_REACH gate columns in all, is drawn once per use (see copied_leaves).
+COPY_MIN_USES = 3
+COPY_REACH = 16
+COPIES_NAMED = 3  # the note names this many copied leaves, then says how many more
+
 
 class GraphTooLargeWarning(UserWarning):
     """The graph draws, but it has too many nodes to read comfortably."""
@@ -60,7 +66,7 @@ class Wire:
     """A stretch of wire; its numbers are text, written by `Options.number`."""
 
     id: str
-    kind: str  # "input", "constant", "wire", "trunk", "branch" or "output"
+    kind: str  # "input", "constant", "wire", "trunk", "branch" or "output"; a copy is a branch
     value: str
     grad: str | None  # None: not shown (not computed yet, or a constant)
     source: str | None  # Node or Wire it comes out of; None: it starts at `start`
@@ -75,6 +81,7 @@ class Wire:
     node: int | None = None  # index in the graph's order of the Value it carries (None: a constant)
     # (gate index, local derivative) of each gate step that sends this wire its gradient
     consumers: tuple[tuple[int, float], ...] = ()
+    copy: tuple[int, int] | None = None  # (k, n): use k of n of a leaf drawn once per use
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,7 @@ class Scene:
     note: str | None = None  # one line under the picture
     caption: tuple[str, ...] = ()  # frames: lines of text under the picture
     title: str | None = None  # frames: bold first line of the caption
+    copies: str | None = None  # which leaves are drawn once per use, and their gradients
     caption_width: int | None = None  # points; frames keep one width so they line up
     drawn: dict[int, str] = field(default_factory=dict)  # gate index -> id of its circle
 
@@ -180,16 +188,18 @@ def build_scene(
     if groups == "collapse":
         check_size(len(gates.nodes) + sum(1 for n in order if n.gate is None), groups)
     uses, constants = _uses(order, gates.drawn, options.fold_constants)
+    copied = copied_leaves(order, uses)
     wiring = _Wiring(root, order, state, gates, boxes, active, options)
     return Scene(
         nodes=tuple(gates.nodes),
-        wires=tuple(wiring.draw(uses, constants)),
+        wires=tuple(wiring.draw(uses, constants, copied)),
         groups=tuple(boxes.groups) if groups == "box" else (),
         rankdir=options.rankdir,
         note=note,
         caption=tuple(caption),
         title=title,
         drawn=gates.drawn,
+        copies=wiring.copies_note(copied),
     )
 
 
@@ -340,6 +350,38 @@ def _uses(
     return uses, sorted(constants, key=lambda c: c.after)
 
 
+def copied_leaves(order: list[Value], uses: dict[int, list[_Use]]) -> frozenset[int]:
+    """Step 3b: the leaves drawn once per use, as labelled copies next to each gate.
+
+    One wire that branches to gates all along a long graph (a weight used at
+    every step of an RNN, the x of a polynomial) crosses the whole picture once
+    per use, and Graphviz's positioning grows with the square of those crossings:
+    `x+x+…+x` with 100 terms takes 15 s that way. So a leaf with at least
+    COPY_MIN_USES uses whose branches would reach across more than COPY_REACH gate
+    columns in all is drawn as one short input per use instead.
+    """
+    height = _heights(order)
+    copied = set()
+    for v, value_uses in uses.items():
+        if order[v].gate is not None or len(value_uses) < COPY_MIN_USES:
+            continue
+        reach = [max(height[j] for j, _ in use.consumers) for use in value_uses if use.consumers]
+        if len(reach) == len(value_uses) and sum(max(reach) - h for h in reach) > COPY_REACH:
+            copied.add(v)
+    return frozenset(copied)
+
+
+def _heights(order: list[Value]) -> list[int]:
+    """How many gates each value is from the root (the root is 0): its column from the right."""
+    index = {node: i for i, node in enumerate(order)}
+    height = [0] * len(order)
+    for j in range(len(order) - 1, -1, -1):  # children come after their parents
+        for parent in order[j].parents:
+            p = index[parent]
+            height[p] = max(height[p], height[j] + 1)
+    return height
+
+
 class _Wiring:
     """Step 4: the wires, value by value in graph order, with the numbers each one shows.
 
@@ -367,7 +409,9 @@ class _Wiring:
         self.constant_text = options.constant
         self.wires: list[Wire] = []
 
-    def draw(self, uses: dict[int, list[_Use]], constants: list[_Constant]) -> list[Wire]:
+    def draw(
+        self, uses: dict[int, list[_Use]], constants: list[_Constant], copied: frozenset[int]
+    ) -> list[Wire]:
         pending = list(constants)
         for v, node in enumerate(self.order):
             value_uses = uses.get(v)
@@ -375,6 +419,8 @@ class _Wiring:
                 continue  # a value used only inside a collapsed gate
             if len(value_uses) == 1:
                 self.one_wire(v, node, value_uses[0])
+            elif v in copied:
+                self.copies(v, node, value_uses)
             else:
                 self.trunk_and_branches(v, node, value_uses)
             while pending and pending[0].after <= v:  # its gate's operands are all drawn
@@ -492,6 +538,46 @@ class _Wiring:
                     consumers=tuple(use.consumers),
                 )
             )
+
+    def copies(self, v: int, node: Value, uses: list[_Use]) -> None:
+        """A leaf drawn once per use: each copy is a branch of its own, that use's share."""
+        for k, use in enumerate(uses, start=1):
+            self.add(
+                Wire(
+                    self.next_id(),
+                    "branch",
+                    self.number(node.data),
+                    self.grad("branch", v, use.consumers),
+                    None,
+                    use.target,
+                    start=self.start(node),
+                    group=self.box_of(use.target),
+                    reserve=self.use_reserve(use),
+                    active=self.is_active(use),
+                    slot=use.slot,
+                    node=v,
+                    consumers=tuple(use.consumers),
+                    copy=(k, len(uses)),
+                )
+            )
+
+    def copies_note(self, copied: frozenset[int]) -> str | None:
+        """One line saying which leaves are drawn once per use, and what their copies add up to."""
+        if not copied:
+            return None
+        named = [self.start(self.order[v]) or "?" for v in sorted(copied)[:COPIES_NAMED]]
+        more = len(copied) - len(named)
+        who = ", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else named[0]
+        if more:
+            who = f"{', '.join(named)} and {more} more"
+        line = f"{who} {'is' if len(copied) == 1 else 'are'} drawn once per use (copies k/n)"
+        if not self.state.seeded:
+            return line
+        totals = ", ".join(
+            f"{name}.grad = {self.number(self.state.grads[v])}"
+            for name, v in zip(named, sorted(copied), strict=False)
+        )
+        return f"{line}: the gradients of the copies add up to {totals}"
 
     def constant(self, const: _Constant) -> None:
         target = self.gates.drawn[const.gate]
