@@ -13,10 +13,12 @@ from test_viz_dotparse import gates, html, parse, text_of, wires
 from test_viz_draw import fxyz
 
 import viz
+import viz.film
 import viz.process
+import viz.progress
 import viz.steps
 from autograd import Value, backward_steps, composite, fresh_pass, topological_order
-from viz.steps import write_frames
+from viz.film import write_frames
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
 fmt = viz.format_number
@@ -391,22 +393,26 @@ def test_save_gif_needs_the_gif_suffix(tmp_path: Path, name: str) -> None:
 
 
 @needs_dot
-def test_each_frame_is_drawn_by_graphviz_once_for_both_folder_and_gif(tmp_path, monkeypatch):
+def test_the_film_is_laid_out_once_and_each_frame_painted_once(tmp_path, monkeypatch):
     pytest.importorskip("PIL")
     calls = []
-
     run_graphviz = viz.process.run_graphviz
 
     def counting_run(source, fmt, **kwargs):
-        calls.append(fmt)
+        calls.append((kwargs.get("program", "dot"), fmt, kwargs.get("arguments", ())))
         return run_graphviz(source, fmt, **kwargs)
 
-    monkeypatch.setattr(viz.process, "run_graphviz", counting_run)
+    monkeypatch.setattr(viz.film, "run_graphviz", counting_run)
     pictures = viz.steps.png_frames(fxyz())
-    assert len(calls) == len(pictures) == 4
-    steps = viz.steps.write_frames(pictures, tmp_path / "steps")
-    gif = viz.steps.write_gif(pictures, tmp_path / "f.gif")
-    assert len(calls) == 4  # writing draws nothing again
+    assert len(pictures) == 4
+    assert calls[0] == ("dot", "json", ())  # one layout, positions only
+    painted = calls[1:]
+    assert len(painted) == 4
+    for program, fmt, args in painted:
+        assert (program, fmt) == ("neato", "png") and "-n2" in args
+    steps = viz.film.write_frames(pictures, tmp_path / "steps")
+    gif = viz.film.write_gif(pictures, tmp_path / "f.gif")
+    assert len(calls) == 5  # writing draws nothing again
     assert [p.read_bytes() for p in steps] == pictures
     PIL = pytest.importorskip("PIL.Image")
     with PIL.open(gif) as movie:
@@ -434,3 +440,79 @@ def test_the_gif_bytes_decode(tmp_path: Path) -> None:
     assert data[:6] == b"GIF89a"
     with PIL.open(io.BytesIO(data)) as gif:
         gif.seek(gif.n_frames - 1)
+
+
+# --- one layout, bounded pixels, progress --------------------------------------------------
+
+
+@needs_dot
+def test_every_frame_is_painted_on_one_layout(monkeypatch) -> None:
+    """Without Pillow nothing pads the pictures: they are one size because they share
+    one layout, and the gates stand at the same pixels in the first and last frame."""
+    PIL = pytest.importorskip("PIL.Image")
+
+    def no_pillow():
+        raise ImportError("no Pillow")
+
+    monkeypatch.setattr(viz.film, "_pillow", no_pillow)
+    pictures = viz.steps.png_frames(fanout(), width=None)
+    images = [PIL.open(io.BytesIO(p)).convert("L") for p in pictures]
+    assert len({im.size for im in images}) == 1
+    first, last = images[0], images[-1]
+    width, height = first.size
+    # the circles (dark outlines, no numbers) are where they were: compare columns of
+    # dark pixels across the top half, which holds gates and wires but not the caption
+    def dark_columns(im):
+        top = range(0, height // 2, 3)
+        return {x for x in range(width) for y in top if im.getpixel((x, y)) < 60}
+
+    same = dark_columns(first) & dark_columns(last)
+    assert len(same) > 0.8 * len(dark_columns(first))
+
+
+@needs_dot
+def test_pictures_are_at_most_width_pixels_wide() -> None:
+    PIL = pytest.importorskip("PIL.Image")
+    v = Value(0.5, "x")
+    for _ in range(25):
+        v = v * 1.01
+    wide = viz.steps.png_frames(v, width=None, progress=False)
+    narrow = viz.steps.png_frames(v, width=600, progress=False)
+    assert PIL.open(io.BytesIO(wide[0])).size[0] > 600  # the theme's 144 dpi
+    assert PIL.open(io.BytesIO(narrow[0])).size[0] <= 600
+    assert len(narrow) == len(wide) == 27
+    with pytest.raises(TypeError, match="width"):
+        viz.steps.png_frames(v, width=0)
+
+
+@needs_dot
+def test_a_long_film_shows_its_progress_on_stderr(capsys) -> None:
+    pytest.importorskip("PIL")
+    v = Value(0.5, "x")
+    for _ in range(viz.progress.LONG_RUN):
+        v = v * 1.01
+    viz.steps.png_frames(v, progress=False)
+    assert capsys.readouterr().err == ""
+    viz.steps.png_frames(fxyz())  # short: no bar by default
+    assert capsys.readouterr().err == ""
+    viz.steps.png_frames(fxyz(), progress=True)
+    err = capsys.readouterr().err
+    assert "drawing frames" in err and "4/4" in err
+
+
+def test_the_plain_progress_bar_needs_no_tqdm(monkeypatch, capsys) -> None:
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)  # import fails
+    with viz.progress.Progress(3, "drawing frames", show=True) as bar:
+        for _ in range(3):
+            bar.step()
+    err = capsys.readouterr().err
+    assert "drawing frames [" in err and "3/3" in err and err.endswith("\n")
+
+
+def test_a_gif_frame_time_a_gif_cannot_hold_is_refused(tmp_path: Path) -> None:
+    pytest.importorskip("PIL")
+    with pytest.raises(ValueError, match=r"seconds_per_frame must be at most 655\.35"):
+        viz.save_gif(fxyz(), tmp_path / "f.gif", seconds_per_frame=1e300)
+    with pytest.raises(ValueError, match="seconds_per_frame must be a positive number"):
+        viz.save_gif(fxyz(), tmp_path / "f.gif", seconds_per_frame=-1)
+    assert list(tmp_path.iterdir()) == []

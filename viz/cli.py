@@ -16,9 +16,10 @@ from pathlib import Path
 import viz
 from viz.expression import MAX_DEPTH, MAX_LENGTH, ExpressionError, build, functions
 from viz.files import FORMATS, check_folder, output_format
+from viz.film import check_gif, write_frames, write_gif
 from viz.options import OptionError
 from viz.scene import GraphTooLargeError
-from viz.steps import check_gif, png_frames, write_frames, write_gif
+from viz.steps import png_frames
 
 PROGRAM = "gategrad"
 USAGE_ERROR = 2  # argparse's exit status for bad input; we keep it for every bad input

@@ -154,7 +154,10 @@ class _Drawer:
                 lines.append(_font(note, t.note_color, t.note_size, italic=True))
         if not lines:
             return None
-        width = f' WIDTH="{s.caption_width}"' if s.caption_width else ""
+        # frames: one width, and one height per line (a line with ∂ in it, drawn from a
+        # fallback font, is a little taller), so that every frame's caption is one size
+        height = int(1.6 * t.note_size) if s.caption_width else None
+        width = f' WIDTH="{s.caption_width}" HEIGHT="{height}"' if s.caption_width else ""
         rows = "".join(f'<TR><TD ALIGN="LEFT"{width}>{line}</TD></TR>' for line in lines)
         return _html(
             '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">' + rows + "</TABLE>"
