@@ -246,6 +246,7 @@
   const whole = svg.viewBox.baseVal;
   const home = { x: whole.x, y: whole.y, w: whole.width, h: whole.height };
   let box = { ...home };
+  let moved = false; // has the reader zoomed or panned? Then a resize keeps their view.
   const MAX_SCALE = 2; // pixels per point when the whole graph is shown: small graphs stay small
 
   function setBox(next) {
@@ -253,8 +254,12 @@
     svg.setAttribute("viewBox", `${box.x} ${box.y} ${box.w} ${box.h}`);
   }
 
+  // An iframe that is not laid out yet has no size: then the whole picture, unscaled.
+  function sized(area) { return area.width > 0 && area.height > 0; }
+
   function fit() {
     const area = view.getBoundingClientRect();
+    if (!sized(area)) { setBox({ ...home }); return; }
     const scale = Math.min(area.width / (home.w + 24), area.height / (home.h + 24), MAX_SCALE);
     const w = area.width / scale;
     const h = area.height / scale;
@@ -263,10 +268,12 @@
 
   function zoom(factor, cx, cy) {
     const area = view.getBoundingClientRect();
+    if (!sized(area)) return;
     const px = cx === undefined ? 0.5 : (cx - area.left) / area.width;
     const py = cy === undefined ? 0.5 : (cy - area.top) / area.height;
     const w = box.w / factor;
     const h = box.h / factor;
+    moved = true;
     setBox({ x: box.x + (box.w - w) * px, y: box.y + (box.h - h) * py, w, h });
   }
 
@@ -282,26 +289,30 @@
     view.classList.add("dragging");
   });
   window.addEventListener("pointermove", (event) => {
-    if (!drag) return;
     const area = view.getBoundingClientRect();
+    if (!drag || !sized(area)) return;
     const perPixel = box.w / area.width;
+    moved = true;
     setBox({ ...drag.from, x: drag.from.x - (event.clientX - drag.x) * perPixel,
              y: drag.from.y - (event.clientY - drag.y) * perPixel });
   });
   window.addEventListener("pointerup", () => { drag = null; view.classList.remove("dragging"); });
   document.getElementById("zoom-in").addEventListener("click", () => zoom(1.25));
   document.getElementById("zoom-out").addEventListener("click", () => zoom(0.8));
-  document.getElementById("zoom-fit").addEventListener("click", fit);
+  document.getElementById("zoom-fit").addEventListener("click", () => { moved = false; fit(); });
+  new ResizeObserver(() => { if (!moved) fit(); }).observe(view);
 
   // The view is as tall as the picture needs at its largest scale, within the window.
   const natural = (home.h + 24) * MAX_SCALE;
-  view.style.height = `${Math.max(160, Math.min(natural, window.innerHeight * 0.62))}px`;
+  const room = (window.innerHeight || 700) * 0.62;
+  view.style.height = `${Math.max(160, Math.min(natural, room))}px`;
 
   // --- keys --------------------------------------------------------------------------
   const keys = {
     ArrowRight: () => { stop(); go(k + 1); }, ArrowLeft: () => { stop(); go(k - 1); },
     Home: () => { stop(); go(0); }, End: () => { stop(); go(n); }, " ": play,
-    "+": () => zoom(1.25), "=": () => zoom(1.25), "-": () => zoom(0.8), "0": fit,
+    "+": () => zoom(1.25), "=": () => zoom(1.25), "-": () => zoom(0.8),
+    "0": () => { moved = false; fit(); },
   };
   document.addEventListener("keydown", (event) => {
     if (event.target instanceof HTMLInputElement || event.ctrlKey || event.metaKey) return;
