@@ -6,7 +6,7 @@
     (d2fdx2,) = grad(dfdx, [x])                  # σ'' = σ(1-σ)(1-2σ), a number in a leaf
     hessian(f, [x])                              # [[σ'']]
 
-`grad` runs a backward pass of its own, in the order `backward()` takes (Kahn's,
+`grad` runs a backward pass of its own, in the order `backward()` takes (depth-first,
 root first), and leaves every `.grad` alone: its results are returned, not
 stored. With `create_graph=False` the pass is backward()'s arithmetic on floats,
 and the results are leaves holding the same numbers backward() gives. With

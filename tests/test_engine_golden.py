@@ -71,6 +71,20 @@ def test_hand_written_sigmoid_inside_a_composite_is_tagged():
     assert round(w0.grad, 2) == -0.20
 
 
+def test_a_label_and_a_composite_are_kept_apart():
+    with composite("neuron") as group:
+        leaf = Value(1.0, "w")
+        gate = leaf * 2.0
+    gate.label = "h"
+    assert (leaf.label, leaf.scope, gate.label, gate.scope) == ("w", group, "h", group)
+    gate.label = None
+    assert (gate.label, gate.scope) == (None, group)
+    leaf.label = None
+    outside = Value(3.0, "z")
+    outside.label = None
+    assert (leaf.label, leaf.scope, outside.label, outside.scope) == (None, group, None, None)
+
+
 def test_add_distributes_the_upstream_gradient_unchanged():
     a, b = Value(3.0), Value(-7.0)
     out = (a + b) * 5.0
