@@ -137,10 +137,14 @@ def _max(a: float, b: float) -> tuple[float, float, float]:
 
 
 def _relu(x: float) -> tuple[float, float]:
-    """max(x, 0) as its own gate, with relu'(0) = 0; a nan stays nan."""
-    if x > 0.0:
-        return x, 1.0
-    return (0.0 if x <= 0.0 else x), 0.0
+    """max(x, 0) as its own gate, with relu'(0) = 0.
+
+    A nan stays nan and passes the gradient on (slope 1), as PyTorch's relu does
+    and as `x.max(0)` does here: only x <= 0 blocks it.
+    """
+    if x <= 0.0:
+        return 0.0, 0.0
+    return x, 1.0
 
 
 def _tanh(x: float) -> tuple[float, float]:

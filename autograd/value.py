@@ -91,12 +91,12 @@ def _unary_method(gate: Gate) -> Callable[..., Value]:
             raise TypeError(f"{gate.name}() takes no operand, got {type(stray[0]).__name__}")
         x = self.data
         if is_relu:  # skips its rule's call, as add and mul do: ops._relu's arithmetic
-            if x > 0.0:
+            if x <= 0.0:
+                data = 0.0
+                da = 0.0
+            else:  # positive, or nan, which passes the gradient on
                 data = x
                 da = 1.0
-            else:
-                data = 0.0 if x <= 0.0 else x  # nan stays nan
-                da = 0.0
         else:
             data, da = rule(x)
         out = _new_object(Value)

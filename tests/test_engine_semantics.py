@@ -317,6 +317,15 @@ def test_relu_keeps_nan_and_is_its_own_gate():
     assert Value(1.0).relu().gate.name == "relu"
 
 
+def test_relu_of_nan_passes_the_gradient_as_pytorch_and_max_with_zero_do():
+    # PyTorch: torch.tensor(nan, requires_grad=True).relu().backward() leaves grad 1.0
+    # (its relu blocks the gradient only where x <= 0, and nan <= 0 is false).
+    out, dx = grad_of(lambda v: v.relu(), nan)
+    assert math.isnan(out) and dx == 1.0
+    assert grad_of(lambda v: v.max(0), nan)[1] == dx
+    assert Value(nan).relu().local_grads == ops.RELU.local_grads(nan) == (1.0,)
+
+
 # --- pow by a number --------------------------------------------------------------
 
 
