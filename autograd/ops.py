@@ -6,7 +6,7 @@ side. The engine (`Value`), the gradient checker, the hypothesis strategies, the
 renderer and the command line all read this table, so adding a gate here (or
 with `register_gate`) is enough for all of them to pick it up.
 
-Numeric edge cases follow IEEE float64 as PyTorch does (DESIGN.md section 2):
+Numeric edge cases follow IEEE float64 as PyTorch does (docs/design.md §3):
 overflow gives inf, 1/0 gives inf, log of a negative gives nan; no gate raises.
 """
 

@@ -1,4 +1,4 @@
-"""One test (or a few) per row of DESIGN.md section 2: values and gradients at the edges.
+"""One test (or a few) per row of docs/design.md §3: values and gradients at the edges.
 
 Expected numbers are IEEE float64 results, written out by hand or computed with `math`.
 """

@@ -19,7 +19,8 @@ from autograd.nn.optim import SGD
 
 
 def test_the_lecture_sigmoid_neuron():
-    # w0=2, x0=-1, w1=-3, x1=-2, bias w2=-3: output 0.73; DESIGN.md's golden gradients.
+    # w0=2, x0=-1, w1=-3, x1=-2, bias w2=-3: output 0.73 and the lecture's gradients
+    # (docs/design.md §7).
     neuron = Neuron(2, "sigmoid", weights=[2.0, -3.0], bias=-3.0)
     x0, x1 = Value(-1.0), Value(-2.0)
     out = neuron([x0, x1])
