@@ -1,6 +1,7 @@
 """autograd.check: numerical gradients, gradcheck's verdicts and report, argument checks."""
 
 import math
+import random
 
 import pytest
 
@@ -581,3 +582,57 @@ def test_a_pole_too_close_for_any_quartered_step_is_unchecked_not_wrong():
     assert "too fast" in row.hint and "smaller h" in row.hint
     report = gradcheck(lambda x: 1 / x, [1e-37], h=1e-41)
     assert report.ok and report.inputs[0].numeric == pytest.approx(-1e74, rel=1e-3)
+
+
+# --- a function that changes between calls ------------------------------------------------
+
+
+def dropout_neuron(rng: random.Random):
+    """A neuron with dropout on 16 inputs: each call draws a new random mask, as in training."""
+
+    def f(w, b):
+        total = b
+        for i in range(16):
+            keep = 2.0 if rng.random() < 0.5 else 0.0  # inverted dropout, p = 0.5
+            total = total + (w * (i - 7.5)) * keep
+        return total.tanh()
+
+    return f
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_function_with_a_random_mask_is_not_deterministic_and_fails(seed):
+    report = gradcheck(dropout_neuron(random.Random(seed)), [0.05, 0.1])
+    assert not report.ok
+    assert "d f/d" in report.not_deterministic or "output" in report.not_deterministic
+    assert str(report).startswith("gradcheck FAILED: f is not deterministic")
+    assert "not deterministic: called twice at the same point" in str(report)
+
+
+def test_the_same_neuron_with_its_mask_fixed_passes():
+    rng = random.Random(0)
+    mask = [2.0 if rng.random() < 0.5 else 0.0 for _ in range(16)]
+
+    def f(w, b):
+        total = b
+        for i, keep in enumerate(mask):
+            total = total + (w * (i - 7.5)) * keep
+        return total.tanh()
+
+    report = gradcheck(f, [0.05, 0.1])
+    assert report.ok and report.not_deterministic == ""
+    assert "deterministic" not in str(report)
+
+
+def test_a_function_whose_gradient_alone_changes_between_calls_is_caught():
+    calls = iter(range(1000))
+
+    def f(x):  # the same output every call; the graph (and so the gradient) alternates
+        if next(calls) % 2:
+            return x * 0.0 + 1.0
+        return (x - x.data) * 3.0 + 1.0  # x - x.data is 0.0, with slope 1
+
+    report = gradcheck(f, [0.5])
+    assert not report.ok
+    assert report.not_deterministic.startswith("d f/d x = ")
+

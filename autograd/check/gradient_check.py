@@ -15,7 +15,9 @@ finite within h (the edge of a gate's domain: the input is left unchecked),
 rounding hides f's change over the step (f is huge next to that change: the
 input is left unchecked too), backward met inf or nan on the way (overflow in
 the chain rule), or, when no gate is to blame, that either the graph is
-bypassed or the finite difference cannot be trusted there.
+bypassed or the finite difference cannot be trusted there. f is also called
+twice more at the same point: one that changes between calls (a random mask,
+as in dropout) is reported as not deterministic, and fails.
 
 Every gate of the graph is also checked on its own, against a central
 difference of its own `forward` at this graph's operand values: a wrong table
@@ -73,6 +75,7 @@ __all__ = [
     "EDGE",
     "EDGE_HINT",
     "KINK",
+    "NOT_DETERMINISTIC_HINT",
     "OK",
     "OVERFLOW_HINT",
     "POLE_HINT",
@@ -122,6 +125,12 @@ BYPASS_HINT = (
 UNCHECKED_GATES_HINT = (
     "no gate was found at fault, but {gates} could not be checked on its own here (a kink, a "
     "pole or the edge of its domain within the step): its derivative may be the wrong one"
+)
+NOT_DETERMINISTIC_HINT = (
+    "f is not deterministic: called twice at the same point, it gave {difference}. Something "
+    "inside f changes between calls (a random mask as in dropout, sampling, a counter), so "
+    "no verdict above can be trusted: fix the randomness (pass the mask in, or seed it inside "
+    "f) and check again"
 )
 OVERFLOW_HINT = (
     "backward met inf or nan between this input and the output (a gradient or a gate's "
@@ -174,6 +183,7 @@ class GradcheckReport:
     wrong_gates: tuple[WrongGate, ...] = ()
     unchecked_gates: tuple[str, ...] = ()  # gates at a kink, pole or edge somewhere in the graph
     wrong_rules: tuple[WrongDerivativeRule, ...] = ()  # derivatives in gates (order >= 2)
+    not_deterministic: str = ""  # how two calls of f at the same point differed ("": they agreed)
 
     @property
     def ok(self) -> bool:
@@ -186,7 +196,7 @@ class GradcheckReport:
         error), but it will show at the next.
         """
         wrong = self.wrong_gates or self.wrong_rules
-        return not self.failures and not self.unchecked and not wrong
+        return not (self.failures or self.unchecked or wrong or self.not_deterministic)
 
     @property
     def failures(self) -> tuple[InputCheck, ...]:
@@ -204,6 +214,8 @@ class GradcheckReport:
         failed += [f"gate {rule.gate!r}" for rule in self.wrong_rules]
         outcomes = (("FAILED for", failed), ("could not check", [r.name for r in self.unchecked]))
         said = [f"{words} {', '.join(names)}" for words, names in outcomes if names]
+        if self.not_deterministic:
+            said.insert(0, "FAILED: f is not deterministic")
         title = "gradcheck " + ("; ".join(said) if said else "passed")
         header = ("input", "value", "analytic", "numeric", "rel. error", "verdict")
         rows = [header] + [
@@ -224,6 +236,8 @@ class GradcheckReport:
         ]
         hints = [f"{row.name}: {row.hint}" for row in self.inputs if row.hint]
         hints += [str(wrong) for wrong in (*self.wrong_gates, *self.wrong_rules)]
+        if self.not_deterministic:
+            hints.insert(0, NOT_DETERMINISTIC_HINT.format(difference=self.not_deterministic))
         if self._unexplained():
             if self.unchecked_gates:
                 gates = ", ".join(repr(gate) for gate in self.unchecked_gates)
@@ -263,6 +277,10 @@ def gradcheck(
     Inputs may be numbers or Values (their `.data` is used); `f` always gets
     fresh leaves, labelled with its parameter names.
 
+    f is called twice more at the point: where its output or gradients change
+    between calls (a random mask, as in dropout), the report says f is not
+    deterministic and is not ok.
+
     `order=2` also checks every second derivative (rows named `∂²f/∂x∂y`),
     built with `grad(..., create_graph=True)`, against central differences of
     the first, and each gate's derivative written in gates against its float
@@ -278,6 +296,8 @@ def gradcheck(
     tolerance = Tolerance(atol, rtol)
     names = _input_names(f, len(point))
     report = _check_slopes(f, f, point, names, h, tolerance)
+    difference = _difference_between_calls(f, point, names, [row.analytic for row in report.inputs])
+    report = replace(report, not_deterministic=difference)
     if order == 1:
         return report
     rows = list(report.inputs)
@@ -298,6 +318,7 @@ def gradcheck(
         tuple(wrong_gates),
         tuple(unchecked_gates),
         wrong_derivative_rules(f, leaves, order, tolerance),
+        report.not_deterministic,
     )
 
 
@@ -361,6 +382,33 @@ def _backward(f: ValueFunction, leaves: list[Value], point: list[float]) -> list
         raise ValueError(f"f is {out.data} at {point}: gradients are checked where f is finite")
     out.backward()
     return topological_order(out)
+
+
+def _difference_between_calls(
+    f: ValueFunction, point: list[float], names: list[str], analytic: list[float]
+) -> str:
+    """How two more calls of f at `point` differ, in the output or a gradient; "" if in nothing.
+
+    Every verdict compares numbers from different calls of f (backward from one,
+    finite differences from others), so a function that changes between calls can
+    pass or fail by chance. Two calls must give the same output, and the same
+    gradients as each other and as the check's own backward() (`analytic`);
+    nan counts as equal to nan.
+    """
+    first, second = (_output_and_gradients(f, point) for _ in range(2))
+    what = ["the output", *(f"d f/d {name}" for name in names)]
+    for name, a, b, c in zip(what, first, second, [first[0], *analytic], strict=True):
+        for x, y in ((a, b), (c, a)):
+            if not (x == y or (math.isnan(x) and math.isnan(y))):
+                return f"{name} = {x:.6g}, then {y:.6g}"
+    return ""
+
+
+def _output_and_gradients(f: ValueFunction, point: list[float]) -> list[float]:
+    leaves = [Value(x) for x in point]
+    out = output_of(f, leaves)
+    out.backward()
+    return [out.data, *(leaf.grad for leaf in leaves)]
 
 
 def _chain_finite(nodes: list[Value], leaf: Value) -> bool:
