@@ -174,7 +174,30 @@ def html(label: str) -> ET.Element:
 
 
 def text_of(element: ET.Element) -> str:
-    return "".join(element.itertext())
+    """The text Graphviz shows for an element of a label (see `as_graphviz_shows`)."""
+    return "".join(as_graphviz_shows(piece) for piece in element.itertext())
+
+
+def as_graphviz_shows(text: str) -> str:
+    """A piece of label text as Graphviz draws it, once its references are decoded.
+
+    Graphviz replaces `\\N` (the node's name), `\\G`, `\\E`, `\\T`, `\\H` and
+    `\\L` in label text, and `\\\\` by one backslash; any of the six, or a lone
+    backslash at the end, means the renderer let a label be rewritten: an error here.
+    """
+    shown = []
+    i = 0
+    while i < len(text):
+        if text[i] == "\\":
+            follower = text[i + 1 : i + 2]
+            assert follower and follower not in "NGETHL", f"Graphviz rewrites {text!r}"
+            if follower == "\\":
+                shown.append("\\")
+                i += 2
+                continue
+        shown.append(text[i])
+        i += 1
+    return "".join(shown)
 
 
 @dataclass

@@ -6,6 +6,8 @@ from __future__ import annotations
 import html
 import io
 import shutil
+import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -130,3 +132,42 @@ def test_graphviz_draws_text_that_cannot_be_encoded(tmp_path: Path) -> None:
     text = html.unescape(viz.render(surrogate_circuit(), tmp_path / "odd.svg").read_text())
     assert "sq\\udc80" in text and "bad\\ud800name" in text
     assert "9.00" in text and "6.00" in text  # 3², and its gradient 2·3
+
+
+# Labels Graphviz would rewrite if they reached it as they are: \N is the node's
+# name, \G the graph's, \L, \E, \T, \H other escapes, and \\ one backslash.
+EXACT_LABELS = [
+    "\\N",
+    "C:\\Users\\G\\x",
+    "a\\\\b",
+    "\\G\\L\\E\\T\\H",
+    "ends in \\",
+    'say "hi" & <b>',
+    "x' < y & z > 0",
+    "über ∂f/∂x → ∞",
+]
+
+
+@needs_dot
+@pytest.mark.parametrize("label", EXACT_LABELS)
+def test_every_label_shows_exactly_as_given(tmp_path: Path, label: str) -> None:
+    """Leaf names, a named value, the output's name and a box's name, read back from SVG."""
+    x, y = Value(2.0, label), Value(3.0, "y")
+    with composite(label):
+        q = x * y
+    q.label = label
+    f = q.exp()
+    f.label = label
+    f.backward()
+    texts = svg_texts(viz.render(f, tmp_path / "f.svg").read_bytes())
+    assert texts.count(label) == 3  # x's start, the box's name and f's end
+    assert texts.count(f"{label} = ") == 1  # q's name, by its number
+    # the .dot file is the same source, so Graphviz reads it to the same picture
+    dot_file = viz.render(f, tmp_path / "f.dot")
+    again = subprocess.run(["dot", "-Tsvg", str(dot_file)], capture_output=True, check=True)
+    assert svg_texts(again.stdout) == texts
+
+
+def svg_texts(svg: bytes) -> list[str | None]:
+    """The text of every <text> element of an SVG picture, in order."""
+    return [el.text for el in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]

@@ -28,6 +28,11 @@ from .layout import aligned_sources, check_layout, depths
 from .scene import Node, Scene, Wire
 from .theme import Theme, chosen
 
+# Graphviz reads `\N`, `\G`, `\L`... in a label as the node's name, the graph's
+# name...: after character references are decoded. Only `\\` stands for a
+# backslash itself, so a backslash is written as two, each as a reference.
+_BACKSLASH = "&#92;&#92;"
+
 # How to write each character that means something to DOT or to HTML-like labels.
 _ENTITIES = {
     "&": "&amp;",
@@ -35,7 +40,7 @@ _ENTITIES = {
     ">": "&gt;",
     '"': "&quot;",
     "'": "&#39;",
-    "\\": "&#92;",
+    "\\": _BACKSLASH,
     "[": "&#91;",
     "]": "&#93;",
     "{": "&#123;",
@@ -63,7 +68,7 @@ def escape(text: str) -> str:
         elif ch < " " or ch == "\x7f":
             out.append(" ")  # control characters (newlines included) become spaces
         elif "\ud800" <= ch <= "\udfff":  # a lone surrogate: no UTF-8 file can hold it
-            out.append(f"&#92;u{ord(ch):04x}")  # so it is written as Python does: \ud800
+            out.append(f"{_BACKSLASH}u{ord(ch):04x}")  # written as Python does: \ud800
         else:
             out.append(ch)
     return "".join(out)
