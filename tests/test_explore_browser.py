@@ -6,19 +6,18 @@ missing browser is a failure; elsewhere they are skipped, saying why.
 
 Every page is opened with all requests that are not file: or data: aborted and
 recorded, and with console messages, page errors and dialogs recorded: each test
-ends by asserting that none of them happened.
+ends by asserting that none of them happened (`BrowserTab`, in conftest.py).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import struct
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import BrowserTab
 from test_explore import HOSTILE, fanout, hostile
 from test_viz_draw import fxyz, sigmoid_circuit
 
@@ -27,83 +26,16 @@ from autograd import backward_steps
 from autograd.nn import MLP
 from viz.scene import gate_text
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
+class Opened(BrowserTab):
+    """An explorer page in the browser, with what its tests read."""
 
-def _unavailable(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"browser tests must run in CI: {reason}", pytrace=False)
-    pytest.skip(f"BROWSER TESTS NOT RUN: {reason} (make test installs it)")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if shutil.which("dot") is None:
-        _unavailable("Graphviz dot is not installed")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed: pip install -e '.[test]'")
-    if CHROMIUM is None:
-        _unavailable("Debian's chromium is not installed: apt-get install chromium")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield launched
-        launched.close()
-
-
-class Opened:
-    """A page opened in the browser, and everything it did that it must not do."""
-
-    def __init__(self, browser: Any) -> None:
-        self.page = browser.new_page(viewport={"width": 1100, "height": 760})
-        self.blocked: list[str] = []
-        self.problems: list[str] = []
-        self.dialogs: list[str] = []
-        self.page.route("**/*", self._route)
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
-        self.page.on("dialog", self._dialog)
-
-    def _route(self, route: Any) -> None:
-        url = route.request.url
-        if url.startswith(("file:", "data:")):
-            route.continue_()
-        else:
-            self.blocked.append(url)
-            route.abort()
-
-    def _console(self, message: Any) -> None:
-        if message.type in ("error", "warning"):
-            self.problems.append(f"console {message.type}: {message.text}")
-
-    def _dialog(self, dialog: Any) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def open(self, explorer: viz.Explorer, folder: Path, name: str = "page.html") -> Any:
-        path = explorer.save(folder / name)
-        self.page.goto(path.as_uri())
-        return self.page
-
-    # --- reading the page
     def grad(self, label: str) -> str | None:
         """The red number of the wire of the Value labelled `label`; None while hidden."""
         text = self.page.locator(f'g.wire[data-label="{label}"] text.grad')
         if "pending" in (text.get_attribute("class") or "").split():
             return None
         return text.text_content()
-
-    def value(self, label: str) -> str | None:
-        return self.page.locator(f'g.wire[data-label="{label}"] text.value').text_content()
 
     def step(self) -> str:
         return self.page.locator("#step").text_content() or ""
@@ -120,9 +52,7 @@ class Opened:
 def opened(browser: Any) -> Iterator[Opened]:
     page = Opened(browser)
     yield page
-    assert page.blocked == [], "the page asked for something outside file://"
-    assert page.problems == []
-    assert page.dialogs == [], "a script ran that the page did not write"
+    page.assert_clean()
     page.page.close()
 
 

@@ -15,16 +15,10 @@ page's Content-Security-Policy forbids every request, so it works from
 from __future__ import annotations
 
 import html
-import json
-import os
-import re
-from importlib.resources import files
-from pathlib import Path
 from typing import Any
 
 from autograd import Value, topological_order
 
-from .files import check_folder
 from .hooks import hooked_svg
 from .options import OptionError, Options
 from .picture import too_much_hint
@@ -32,44 +26,17 @@ from .scene import build_scene, finished_state, root_name
 from .steps import Recording, step_texts
 from .theme import Theme, chosen
 from .trace import build_trace
+from .webpage import Page, asset, fill, notebook_height, script_json, theme_style
 
 MODES = ("step", "quiz")
-_PLACEHOLDER = re.compile(r"\{\{([A-Z]+)\}\}")
-_FONT = re.compile(r"[^A-Za-z0-9 ,-]")  # what of a font list goes into the page's CSS
 
 
-class Explorer:
+class Explorer(Page):
     """An explorer page: `save` it as a file, or let a notebook display it.
 
     `html` is the standalone page; `svg` the finished picture, shown by
     notebook viewers that run no script (GitHub, nbviewer).
     """
-
-    def __init__(self, page: str, svg: str, height: int) -> None:
-        self.html = page
-        self.svg = svg
-        self.height = height  # pixels a notebook gives the page
-
-    def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the page to `path` (an .html file in a folder that exists)."""
-        path = Path(path)
-        if path.suffix.lower() not in (".html", ".htm"):
-            raise ValueError(f"an explorer page is saved as .html, got {str(path)!r}")
-        check_folder(path)
-        path.write_text(self.html, encoding="utf-8")
-        return path
-
-    def _repr_html_(self) -> str:
-        """The page in a sandboxed iframe: notebooks run no script in plain HTML output,
-        and two explorers in one notebook must not share ids."""
-        return (
-            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" sandbox="allow-scripts" '
-            f'style="width:100%;height:{self.height}px;border:0" '
-            'title="gategrad explorer"></iframe>'
-        )
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        return {"text/html": self._repr_html_(), "image/svg+xml": self.svg}
 
 
 def explore(
@@ -101,50 +68,19 @@ def explore(
     trace.update(mode=mode, f=root_name(root))
     labels = {wid: w["label"] for wid, w in trace["wires"].items() if "label" in w}
     svg = hooked_svg(scene, options.theme, labels, hint=too_much_hint(order, options))
-    page = _page(svg, trace, options.theme, mode, title=f"gategrad explorer: {root_name(root)}")
-    return Explorer(page, svg, height=_height(svg))
-
-
-def _asset(name: str) -> str:
-    return (files("viz") / "page" / name).read_text(encoding="utf-8")
-
-
-def _script_json(data: object) -> str:
-    """JSON that can sit inside <script>: no `<`, `>` or `&` can end or open a tag."""
-    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def _style(theme: Theme) -> str:
-    colours = {
-        "value": theme.value_color,
-        "grad": theme.grad_color,
-        "active": theme.active_color,
-        "active-fill": theme.active_fill,
-        "background": theme.background,
-        "note": theme.note_color,
-        "font": _FONT.sub("", theme.fontname) or "sans-serif",
-    }
-    variables = "".join(f"--{name}:{value};" for name, value in colours.items())
-    return f":root{{{variables}}}\n" + _asset("explorer.css")
+    title = f"gategrad explorer: {root_name(root)}"
+    page = _page(svg, trace, options.theme, mode, title)
+    return Explorer(page, svg, height=notebook_height(svg), title="gategrad explorer")
 
 
 def _page(svg: str, trace: dict[str, Any], theme: Theme, mode: str, title: str) -> str:
-    """The template with its parts filled in, in one pass: nothing put in is read again."""
     parts = {
         "TITLE": html.escape(title),
         "MODE": mode,
         "STEP": f"{trace['n']} / {trace['n']}",
-        "STYLE": _style(theme),
+        "STYLE": theme_style(theme, "explorer.css"),
         "SVG": svg,
-        "DATA": _script_json(trace),
-        "SCRIPT": _asset("explorer.js"),
+        "DATA": script_json(trace),
+        "SCRIPT": asset("explorer.js"),
     }
-    return _PLACEHOLDER.sub(lambda m: parts[m.group(1)], _asset("explorer.html"))
-
-
-def _height(svg: str) -> int:
-    """Pixels for the page in a notebook: the picture at its size, within reason, and controls."""
-    found = re.search(r'height="([0-9.]+)pt"', svg)
-    picture = float(found.group(1)) * 4 / 3 if found else 400.0
-    return int(min(max(picture * 1.5, 200), 640) + 300)
+    return fill("explorer.html", parts)
