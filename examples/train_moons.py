@@ -1,8 +1,11 @@
-"""Train MLP(2, [16, 16, 1]) on 100 two-moons points with the scalar engine.
+"""Train MLP(2, [8, 8, 1]) on 100 two-moons points with the scalar engine.
 
 The loss is the max-margin (hinge) loss averaged over the batch plus a small L2
 penalty on the weights; plain SGD with a learning rate that decays from 1.0 to 0.1.
-Saves the decision boundary and the loss curve to out/.
+Saves the decision boundary and the loss curve to out/, and the whole run as one
+page, out/moons_training.html (`viz.Timeline`): after every epoch, the loss of one
+training point drawn with one gate per neuron (each weight's value and gradient on
+its wire), the epoch's loss and accuracy, and the decision boundary.
 
     python examples/train_moons.py            # 100 epochs, 10 to 15 seconds
     python examples/train_moons.py --quick    # 20 epochs, for `make demo`
@@ -11,7 +14,7 @@ Saves the decision boundary and the loss curve to out/.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import matplotlib
@@ -22,6 +25,7 @@ import numpy as np
 from _example import example_parser, output_folder
 from tqdm import tqdm
 
+import viz
 from autograd import Value
 from autograd.nn import MLP
 from autograd.nn.datasets import make_moons
@@ -41,12 +45,19 @@ def batch_loss(model: MLP, X: np.ndarray, y: np.ndarray) -> tuple[Value, float]:
 
 
 def train(
-    model: MLP, X: np.ndarray, y: np.ndarray, epochs: int, batch_size: int, seed: int
+    model: MLP,
+    X: np.ndarray,
+    y: np.ndarray,
+    epochs: int,
+    batch_size: int,
+    seed: int,
+    after_epoch: Callable[[float, float], None] | None = None,
 ) -> tuple[list[float], list[float], float]:
     """SGD with a linearly decaying learning rate.
 
     Returns the loss and accuracy of each epoch (averaged over its batches, measured
-    before each step) and the seconds one epoch took on average.
+    before each step) and the seconds one epoch's training took on average.
+    `after_epoch(loss, accuracy)` is called at the end of every epoch (not timed).
     """
     optimizer = SGD(model.parameters(), lr=1.0)
     rng = np.random.default_rng(seed)
@@ -65,23 +76,39 @@ def train(
             epoch_correct += accuracy * len(batch)
         losses.append(epoch_loss)
         accuracies.append(epoch_correct / len(X))
+        if after_epoch is not None:
+            paused = time.perf_counter()
+            after_epoch(epoch_loss, accuracies[-1])
+            start += time.perf_counter() - paused
         progress.set_postfix(loss=f"{epoch_loss:.4f}", accuracy=f"{accuracies[-1]:.0%}")
     return losses, accuracies, (time.perf_counter() - start) / epochs
 
 
-def plot_boundary(model: MLP, X: np.ndarray, y: np.ndarray, path: Path, resolution: int) -> None:
-    """Colour the plane by the sign of the model's score, with the training points on top."""
-    xs = np.linspace(X[:, 0].min() - 0.5, X[:, 0].max() + 0.5, resolution)
-    ys = np.linspace(X[:, 1].min() - 0.5, X[:, 1].max() + 0.5, resolution)
-    grid_x, grid_y = np.meshgrid(xs, ys)
+def extent(X: np.ndarray) -> tuple[float, float, float, float]:
+    """The part of the plane the pictures show: the points with half a unit around them."""
+    return (X[:, 0].min() - 0.5, X[:, 0].max() + 0.5, X[:, 1].min() - 0.5, X[:, 1].max() + 0.5)
+
+
+def grid_scores(
+    model: MLP, X: np.ndarray, resolution: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The model's score on a resolution x resolution grid over `extent(X)`, smallest y first."""
+    x0, x1, y0, y1 = extent(X)
+    grid_x, grid_y = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
     # Plain numbers in, so no gradient bookkeeping is needed beyond the forward pass.
     scores = np.array(
         [model([px, py])[0].data for px, py in zip(grid_x.ravel(), grid_y.ravel(), strict=True)]
     )
+    return grid_x, grid_y, scores.reshape(grid_x.shape)
+
+
+def plot_boundary(model: MLP, X: np.ndarray, y: np.ndarray, path: Path, resolution: int) -> None:
+    """Colour the plane by the sign of the model's score, with the training points on top."""
+    grid_x, grid_y, scores = grid_scores(model, X, resolution)
     fig, ax = plt.subplots(figsize=(5, 4))
-    ax.contourf(grid_x, grid_y, scores.reshape(grid_x.shape) > 0, alpha=0.35, cmap="coolwarm")
+    ax.contourf(grid_x, grid_y, scores > 0, alpha=0.35, cmap="coolwarm")
     ax.scatter(X[:, 0], X[:, 1], c=y, s=25, cmap="coolwarm", edgecolors="k", linewidths=0.5)
-    ax.set_title("MLP(2, [16, 16, 1]) decision boundary")
+    ax.set_title("MLP(2, [8, 8, 1]) decision boundary")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
@@ -99,32 +126,59 @@ def plot_curve(losses: Sequence[float], accuracies: Sequence[float], path: Path)
     plt.close(fig)
 
 
+def recorder(
+    model: MLP, X: np.ndarray, y: np.ndarray, timeline: viz.Timeline, resolution: int
+) -> Callable[[float, float], None]:
+    """What to record after each epoch: the loss of one training point (the probe, the
+    same graph every time), the epoch's loss and accuracy, and the decision boundary.
+
+    The probe is the point nearest to where the moons interlock, so it stays near the
+    margin, and so keeps sending gradients back, for longer than most points.
+    """
+    probe_at = int(np.argmin(np.linalg.norm(X - np.array([0.5, 0.25]), axis=1)))
+
+    def record(loss: float, accuracy: float) -> None:
+        probe = hinge(model(X[probe_at])[0], int(y[probe_at]))
+        probe.label = "loss"
+        scores = grid_scores(model, X, resolution)[2][::-1]  # the page draws the top row first
+        plane = viz.Plane(scores, extent(X), points=X, labels=y)
+        timeline.add(probe, plane=plane, loss=loss, accuracy=accuracy)
+
+    return record
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = example_parser(__doc__, "fewer epochs, coarser picture")
     parser.add_argument("--epochs", type=int, help="default 100 (20 with --quick)")
     parser.add_argument("--batch-size", type=int, default=100, help="100 = the whole dataset")
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=2)
     args = parser.parse_args(argv)
     epochs = args.epochs if args.epochs is not None else (20 if args.quick else 100)
     if epochs < 1 or args.batch_size < 1:
         parser.error("--epochs and --batch-size must be at least 1")
 
     X, y = make_moons(100, noise=0.1, rng=args.seed)
-    model = MLP(2, [16, 16, 1], rng=args.seed)
+    model = MLP(2, [8, 8, 1], rng=args.seed)
     print(f"{model}: {len(model.parameters())} parameters")
-    losses, accuracies, seconds = train(model, X, y, epochs, args.batch_size, args.seed)
+    timeline = viz.Timeline(groups="collapse")
+    record = recorder(model, X, y, timeline, resolution=16 if args.quick else 24)
+    losses, accuracies, seconds = train(model, X, y, epochs, args.batch_size, args.seed, record)
 
     out = output_folder(args)
+    page = timeline.save(out / "moons_training.html")
     plot_boundary(model, X, y, out / "moons_boundary.png", resolution=15 if args.quick else 60)
     plot_curve(losses, accuracies, out / "moons_loss.png")
-    print(f"one epoch took {seconds:.3f} s; final loss {losses[-1]:.4f}, "
-          f"training accuracy {accuracies[-1]:.0%}")
-    print(f"wrote {out / 'moons_boundary.png'} and {out / 'moons_loss.png'}")
+    print(
+        f"one epoch took {seconds:.3f} s; final loss {losses[-1]:.4f}, "
+        f"training accuracy {accuracies[-1]:.0%}"
+    )
+    print(f"wrote {out / 'moons_boundary.png'}, {out / 'moons_loss.png'} and {page}")
     if args.quick:
         print("(--quick stops early; the full 100 epochs reach 100% training accuracy)")
     print("Notice: the boundary curls between the moons, which no line could do; the hidden")
     print("relu layers bend the plane. The loss falls fast, then slowly as only a few points")
-    print("still sit inside the margin.")
+    print("still sit inside the margin. In the page, step through the epochs: watch the")
+    print("weights' gradients on the first point shrink once it is classified beyond the margin.")
 
 
 if __name__ == "__main__":

@@ -6,15 +6,25 @@ page itself is tested in the browser (test_viz_timeline_page.py)."""
 from __future__ import annotations
 
 import math
+import shutil
 import subprocess
 import sys
 import textwrap
+import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
+import viz.timeline_page
 from autograd import Value
+from autograd.nn import MLP
+from autograd.nn.losses import hinge
 from viz.options import OptionError
+from viz.plane import Plane
 from viz.timeline import Timeline
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def fxyz(x: float = -2.0, y: float = 5.0, z: float = -4.0) -> Value:
@@ -175,7 +185,8 @@ LIVE_SCRIPT = textwrap.dedent(
         for x in (1.0, 2.0):
             timeline.add(Value(x, "x") * Value(3.0, "w"), loss=x)
     for output in captured.outputs:
-        print(output.transient["display_id"], output.update)
+        page = "<iframe srcdoc" in output.data["text/html"]
+        print(output.transient["display_id"], output.update, page)
     """
 )
 
@@ -187,5 +198,96 @@ def test_live_displays_once_then_updates_that_output_at_every_add() -> None:
     )
     assert done.returncode == 0, done.stderr
     lines = [line.split() for line in done.stdout.splitlines()]
-    assert [line[1] for line in lines] == ["False", "True", "True"]
+    assert [line[1:] for line in lines] == [["False", "False"], ["True", "True"], ["True", "True"]]
     assert len({line[0] for line in lines}) == 1  # one output, updated in place
+
+
+def mlp_timeline(steps: int, groups: str) -> Timeline:
+    """`steps` snapshots of an MLP(2, [8, 8, 1]) probe, its weights nudged between them."""
+    model = MLP(2, [8, 8, 1], rng=0)
+    timeline = Timeline(groups=groups)
+    for step in range(steps):
+        loss = hinge(model([0.5, -1.0])[0], 1)
+        timeline.add(loss, loss=loss, step=step)
+        for p in model.parameters():
+            p.data += 0.01
+    return timeline
+
+
+@needs_dot
+def test_a_hundred_steps_of_an_mlp_probe_fit_in_five_megabytes(tmp_path: Path) -> None:
+    page = mlp_timeline(100, "box").save(tmp_path / "mlp.html")
+    assert page.stat().st_size < 5_000_000
+
+
+@needs_dot
+def test_the_picture_is_laid_out_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    layouts = []
+    real = viz.timeline_page.hooked_svg
+
+    def counted(*args: object) -> str:
+        layouts.append(args)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(viz.timeline_page, "hooked_svg", counted)
+    timeline = Timeline()
+    timeline.add(fxyz())
+    first = timeline.page().html
+    timeline.add(fxyz(x=10.0))
+    second = timeline._repr_html_()
+    assert len(layouts) == 1
+    assert first != second
+
+
+@needs_dot
+def test_the_picture_without_script_shows_the_last_step() -> None:
+    timeline = Timeline()
+    timeline.add(fxyz())
+    timeline.add(fxyz(x=10.0))  # q = 15, f = -60
+    svg = ET.fromstring(timeline._repr_mimebundle_()["image/svg+xml"])
+    values = [t.text.strip() for t in svg.iter(f"{SVG}text") if t.get("class") == "value"]
+    assert "15.00" in values and "-60.00" in values and "3.00" not in values
+
+
+def test_an_empty_timeline_has_nothing_to_save(tmp_path: Path) -> None:
+    timeline = Timeline()
+    with pytest.raises(ValueError, match="no steps yet"):
+        timeline.save(tmp_path / "empty.html")
+    assert "no steps yet" in timeline._repr_html_()
+
+
+@needs_dot
+def test_a_page_is_saved_as_html_only(tmp_path: Path) -> None:
+    timeline = Timeline()
+    timeline.add(fxyz())
+    with pytest.raises(ValueError, match=r"saved as \.html"):
+        timeline.save(tmp_path / "run.png")
+
+
+def test_a_plane_keeps_the_sign_of_each_score_row_by_row() -> None:
+    plane = Plane([[1.0, -2.0, 0.0], [-0.5, 3.0, 1e-9]], extent=(0, 3, 0, 2))
+    assert plane.shape == (2, 3)
+    assert plane.signs == "100011"  # 0 is not above the boundary
+
+
+def test_a_bad_plane_is_named() -> None:
+    with pytest.raises(ValueError, match=r"at least 2 x 2 .* got shape \(3,\)"):
+        Plane([1.0, 2.0, 3.0], extent=(0, 1, 0, 1))  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="extent must be 4 finite numbers"):
+        Plane([[1, 2], [3, 4]], extent=(0, 1, 0))
+    with pytest.raises(ValueError, match="from smaller to larger"):
+        Plane([[1, 2], [3, 4]], extent=(1, 0, 0, 1))
+    with pytest.raises(ValueError, match="3 points but 2 labels"):
+        Plane([[1, 2], [3, 4]], extent=(0, 1, 0, 1), points=[[0, 0]] * 3, labels=[1, -1])
+
+
+def test_every_step_has_a_plane_of_one_grid_or_none() -> None:
+    timeline = Timeline()
+    timeline.add(fxyz(), plane=Plane([[1, 2], [3, 4]], extent=(0, 1, 0, 1)))
+    with pytest.raises(ValueError, match="step 2 has no plane and step 1 had"):
+        timeline.add(fxyz())
+    with pytest.raises(ValueError, match=r"a \(2, 3\) grid, step 1's \(2, 2\)"):
+        timeline.add(fxyz(), plane=Plane([[1, 2, 3], [3, 4, 5]], extent=(0, 1, 0, 1)))
+    with pytest.raises(TypeError, match=r"plane must be a viz\.Plane, got list"):
+        timeline.add(fxyz(), plane=[[1, 2], [3, 4]])  # type: ignore[arg-type]
+    assert len(timeline) == 1

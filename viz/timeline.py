@@ -21,17 +21,23 @@ says what differs. One snapshot of an MLP(2, [8, 8, 1]) probe is a few kilobytes
 from __future__ import annotations
 
 import math
+import os
 from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
+from pathlib import Path
 from typing import Any
 
 from autograd import Value, fresh_gradients, topological_order
 from autograd.validate import real_number, shown
 
 from .options import Options
+from .picture import too_much_hint
+from .plane import Plane
 from .scene import Group, Node, Scene, Wire, build_scene, finished_state
 from .theme import Theme, chosen
+from .timeline_page import Picture, page
+from .webpage import Page
 
 Part = Node | Wire | Group  # what a scene is made of
 RELU = "relu"  # the gate whose zero output lets no gradient through
@@ -51,6 +57,7 @@ class Snapshot:
     grads: array[float]
     relu_off: tuple[int, ...]
     metrics: Mapping[str, float]
+    plane: str | None = None  # the signs of a Plane's scores, row by row ("1": score > 0)
 
 
 class Timeline:
@@ -80,6 +87,10 @@ class Timeline:
         self.shape: Scene | None = None  # step 1's picture, as the page lays it out
         self._blank: Scene | None = None  # step 1's exact scene without numbers: its shape
         self._display: Any = None  # an IPython display handle once live() is called
+        self._picture: Picture | None = None  # laid out at the first page, then kept
+        self.labels: dict[str, str] = {}  # wire id -> label of the Value it carries
+        self.hint = ""  # what to try if Graphviz cannot lay the probe out
+        self.plane: Plane | None = None  # step 1's plane: its grid, extent and points
 
     def __len__(self) -> int:
         return len(self.snapshots)
@@ -89,16 +100,18 @@ class Timeline:
         """The metrics' names, in the order the first `add` gave them."""
         return tuple(self.snapshots[0].metrics) if self.snapshots else ()
 
-    def add(self, probe: Value, **metrics: float) -> Snapshot:
+    def add(self, probe: Value, *, plane: Plane | None = None, **metrics: float) -> Snapshot:
         """Record `probe`'s values and gradients and the step's `metrics`; return the snapshot.
 
         Every probe must draw the same picture as the first, and every step must
         name the same metrics; a ValueError says what differs. A metric may be a
-        Value (its `.data` is kept).
+        Value (its `.data` is kept). `plane`: a 2-input classifier's decision
+        over its input plane (`viz.Plane`), at every step or none.
         """
         if not isinstance(probe, Value):
             raise TypeError(f"Timeline.add() needs the probe's Value, got {type(probe).__name__}")
         numbers = self._checked_metrics(metrics)
+        self._check_plane(plane)
         order = topological_order(probe)
         state = finished_state(order, fresh_gradients(probe, order), show=True)
         exact = build_scene(probe, state, self._exact, order=order)
@@ -106,6 +119,8 @@ class Timeline:
         if self._blank is None:
             self.shape = build_scene(probe, state, self.options, order=order)
             self._blank = blank
+            self.labels = _labels(exact, order)
+            self.hint = too_much_hint(order, self.options)
         elif blank != self._blank:
             raise ValueError(
                 f"step {len(self) + 1} does not draw the picture of step 1: "
@@ -121,7 +136,10 @@ class Timeline:
                 if w.node is not None and _relu_at_zero(order[w.node])
             ),
             metrics=numbers,
+            plane=None if plane is None else plane.signs,
         )
+        if not self.snapshots:
+            self.plane = plane
         self.snapshots.append(snapshot)
         if self._display is not None:
             self._display.update(self)
@@ -145,6 +163,44 @@ class Timeline:
                 "give every step the same metrics"
             )
         return {name: numbers[name] for name in self.metric_names} if self.snapshots else numbers
+
+    def _check_plane(self, plane: Plane | None) -> None:
+        if plane is not None and not isinstance(plane, Plane):
+            raise TypeError(f"plane must be a viz.Plane, got {type(plane).__name__}")
+        if not self.snapshots:
+            return
+        if (plane is None) != (self.plane is None):
+            given = "no plane" if plane is None else "a plane"
+            raise ValueError(
+                f"step {len(self) + 1} has {given} and step 1 had not: give every step a plane "
+                "or none"
+            )
+        if plane is not None and self.plane is not None and plane.shape != self.plane.shape:
+            raise ValueError(
+                f"step {len(self) + 1}'s plane is a {plane.shape} grid, step 1's {self.plane.shape}"
+            )
+
+    def page(self) -> Page:
+        """The standalone page of the steps so far (Graphviz lays the picture out only once)."""
+        if not self.snapshots:
+            raise ValueError("the timeline has no steps yet: call add(probe, ...) first")
+        if self._picture is None:
+            self._picture = Picture(self)
+        return page(self, self._picture)
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the page to `path`, an .html file that opens offline in any browser."""
+        return self.page().save(path)
+
+    def _repr_html_(self) -> str:
+        if not self.snapshots:
+            return "<p>gategrad timeline: no steps yet (call <code>add(probe, ...)</code>)</p>"
+        return self.page()._repr_html_()
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        if not self.snapshots:
+            return {"text/html": self._repr_html_()}
+        return self.page()._repr_mimebundle_()
 
     def live(self) -> None:
         """Show the page in this Jupyter output now, and update it in place at every `add`.
@@ -191,6 +247,16 @@ def _metric(name: str, value: object) -> float:
     if isinstance(value, Value):
         return value.data
     return real_number(value, f"metric {name!r}")
+
+
+def _labels(scene: Scene, order: list[Value]) -> dict[str, str]:
+    """Each wire's Value's label (the output's name for the probe), for the page's hooks."""
+    labels = {}
+    for wire in scene.wires:
+        label = wire.end if wire.end else order[wire.node].label if wire.node is not None else None
+        if label:
+            labels[wire.id] = label
+    return labels
 
 
 def _relu_at_zero(node: Value) -> bool:
