@@ -413,3 +413,17 @@ def test_gradcheck_order_must_be_a_whole_number_from_1(order):
 def test_random_expressions_pass_gradcheck_of_order_2(case):
     f, point = case
     assert_gradients_match(f, point, order=2)
+
+
+def test_a_picture_of_a_derivative_boxes_the_backward_pass_and_not_the_forward_graph():
+    import viz
+
+    x = Value(0.7, "x")
+    (dfdx,) = grad(x.sigmoid(), [x], create_graph=True)
+    source = viz.draw(dfdx, show_grad=False).source
+    start = source.index("subgraph cluster")
+    box = source[start : source.index("\n\t}", start)]
+    assert "∂sigmoid" in box and ">*<" in box  # σ' = out * (1 - out), boxed
+    assert ">σ<" in source and ">σ<" not in box  # the forward gate it reads is outside
+    collapsed = viz.draw(dfdx, show_grad=False, groups="collapse").source
+    assert ">∂sigmoid<" in collapsed and "cluster" not in collapsed
