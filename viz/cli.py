@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Callable, Sequence
+from importlib import metadata
 from pathlib import Path
 
 import viz
+from autograd.validate import shown
 from viz.expression import MAX_DEPTH, MAX_LENGTH, ExpressionError, build, functions
-from viz.files import FORMATS, check_folder, output_format
+from viz.files import FORMATS, check_folder, check_writable, output_format
 from viz.film import check_gif, write_frames, write_gif
 from viz.options import OptionError
 from viz.scene import GraphTooLargeError
@@ -49,8 +52,17 @@ class _ArgumentParser(argparse.ArgumentParser):
     """argparse, but a usage mistake is raised as one line instead of printed with usage."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        if message.startswith("unrecognized arguments: -"):  # "-x*2" looks like an option
-            message += '; an expression that starts with - needs parentheses: "(-x*2)"'
+        unknown = "unrecognized arguments: "
+        if message.startswith(unknown):
+            words = message[len(unknown) :].split()
+            options = [w for w in words if w.startswith("--")]
+            if options:
+                message = f"unknown option {shown(options[0])}"
+            else:  # "-x*2" looks like an option to argparse
+                message = (
+                    f"unknown option {shown(words[0])}; an expression that starts with - "
+                    'needs parentheses: "(-x*2)"'
+                )
         raise CommandLineError(f"{message} (see {PROGRAM} --help)")
 
 
@@ -63,12 +75,15 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES.format(gates=gates),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("expression", metavar="EXPR", help='the expression, e.g. "(x+y)*z"')
+    # neither is required here: run() says which is missing, in words
+    parser.add_argument(
+        "expression", metavar="EXPR", nargs="?", help='the expression, e.g. "(x+y)*z"'
+    )
     parser.add_argument(
         "assignments", metavar="NAME=VALUE", nargs="*", help="a value for each variable"
     )
     parser.add_argument(
-        "-o", "--output", metavar="OUT", required=True, type=Path,
+        "-o", "--output", metavar="OUT", type=Path,
         help=f"the picture to write; the suffix picks the format: {' '.join(FORMATS)}",
     )  # fmt: skip
     parser.add_argument(
@@ -87,7 +102,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-fold", action="store_true",
         help="draw numbers as inputs of their own instead of inside the gate (+1, *-1)",
     )  # fmt: skip
+    parser.add_argument("--version", action="version", version=f"{PROGRAM} {_version()}")
     return parser
+
+
+def _version() -> str:
+    try:
+        return metadata.version("gategrad")
+    except metadata.PackageNotFoundError:  # run from a checkout that is not installed
+        return "(not installed)"
 
 
 def parse_values(assignments: Sequence[str]) -> dict[str, float]:
@@ -96,18 +119,30 @@ def parse_values(assignments: Sequence[str]) -> dict[str, float]:
     for assignment in assignments:
         name, equals, text = assignment.partition("=")
         if not equals or not name:
-            raise CommandLineError(f"expected NAME=VALUE, got {assignment!r}")
+            raise CommandLineError(f"expected NAME=VALUE, got {shown(assignment)}")
         if name in values:
-            raise CommandLineError(f"{name} is given a value twice")
+            raise CommandLineError(f"{shown(name)} is given a value twice")
         try:
             values[name] = float(text)
         except ValueError:
-            raise CommandLineError(f"{name}={text}: {text!r} is not a number") from None
+            raise CommandLineError(f"{shown(name)}: {shown(text)} is not a number") from None
     return values
 
 
+def check_arguments(args: argparse.Namespace) -> None:
+    """The expression and -o are both needed; say which one is missing."""
+    usage = f"{PROGRAM} EXPR NAME=VALUE ... -o OUT"
+    if args.expression is None:
+        raise CommandLineError(f"the expression is missing: {usage} (see {PROGRAM} --help)")
+    if args.output is None:
+        raise CommandLineError(
+            f"-o/--output is missing: name the picture to write, e.g. -o f.png ({usage})"
+        )
+
+
 def check_outputs(args: argparse.Namespace) -> None:
-    """Refuse, before anything is drawn, output paths that could not be written."""
+    """Refuse, before anything is drawn or written, output paths that could not be written:
+    so a mistake in the last output does not leave the first ones written."""
     _library_check("-o", args.output, output_format)  # the renderer's own: suffix and folder
     if args.gif is not None:
         _library_check("--gif", args.gif, check_gif)  # Pillow, suffix and folder
@@ -119,13 +154,25 @@ def check_outputs(args: argparse.Namespace) -> None:
         if path is not None and path.is_dir():
             raise CommandLineError(f"{option} {path}: is a folder; name a file")
     check_distinct(args)
+    _library_check("-o", args.output, check_writable)
+    if args.gif is not None:
+        _library_check("--gif", args.gif, check_writable)
+    if args.frames is not None:
+        first = args.frames / "step_00.png" if args.frames.is_dir() else args.frames
+        _library_check("--frames", args.frames, lambda _: check_writable(first))
 
 
 def _library_check(option: str, path: Path, check: Callable[[Path], object]) -> None:
     """Run the library's check of an output path; what it refuses becomes a usage error."""
     try:
         check(path)
-    except (ImportError, ValueError, FileNotFoundError) as error:
+    except (
+        ImportError,
+        ValueError,
+        FileNotFoundError,
+        NotADirectoryError,
+        PermissionError,
+    ) as error:
         raise CommandLineError(f"{option} {path}: {error}") from None
 
 
@@ -155,24 +202,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     2: bad input (one line on stderr, nothing written); 1: drawing failed (Graphviz
     missing or failing, a file that cannot be written).
     """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        status, written = _run_reporting(argv)
+    for said in dict.fromkeys(str(w.message) for w in caught):  # once each, in order
+        print(f"{PROGRAM}: warning: {said}", file=sys.stderr)
+    for line in written:
+        print(f"wrote {line}")
+    return status
+
+
+def _run_reporting(argv: Sequence[str] | None) -> tuple[int, list[str]]:
+    """`run`, with every failure it can explain turned into one line and an exit status."""
     try:
-        written = run(build_parser().parse_intermixed_args(argv))
-    except SystemExit as done:  # --help printed its text
-        return int(done.code or 0)
+        return 0, run(build_parser().parse_intermixed_args(argv))
+    except SystemExit as done:  # --help or --version printed its text
+        return int(done.code or 0), []
     except (CommandLineError, ExpressionError, OptionError, GraphTooLargeError) as problem:
         # what the user typed cannot work; any other error is a bug and shows its traceback
         print(f"{PROGRAM}: error: {problem}", file=sys.stderr)
-        return USAGE_ERROR
+        return USAGE_ERROR, []
     except (RuntimeError, OSError) as failure:
         print(f"{PROGRAM}: {failure}", file=sys.stderr)
-        return DRAWING_FAILED
-    for line in written:
-        print(f"wrote {line}")
-    return 0
+        return DRAWING_FAILED, []
 
 
 def run(args: argparse.Namespace) -> list[str]:
     """Check the outputs, build the graph, run backward and draw; says what was written."""
+    check_arguments(args)
     check_outputs(args)
     root = build(args.expression, parse_values(args.assignments))
     root.backward()

@@ -12,6 +12,8 @@ import dataclasses
 import math
 import re
 from dataclasses import dataclass, fields
+from functools import cache
+from importlib.resources import files
 
 from autograd.validate import count, real_number, shown
 
@@ -19,6 +21,23 @@ from autograd.validate import count, real_number, shown
 # only plain forms are accepted: nothing in them can end a quoted string or a tag.
 _COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|[A-Za-z][A-Za-z0-9]*")
 _FONT_FORBIDDEN = set('"<>&\\')
+
+# The sizes that make a picture at all: a 1e300-point font is no number on the page, a
+# 0.001-point one a speck; Graphviz itself stops fonts at 1 point.
+_FONT = (1.0, 200.0, "points")
+_RANGES: dict[str, tuple[float, float, str]] = {
+    "number_size": _FONT,
+    "name_size": _FONT,
+    "gate_size": _FONT,
+    "group_size": _FONT,
+    "note_size": _FONT,
+    "gate_width": (0.05, 20.0, "inches"),
+    "wire_min_width": (1, 2000, "points"),
+    "penwidth": (0.01, 50.0, "points"),
+    "ranksep": (0.01, 20.0, "inches"),
+    "nodesep": (0.01, 20.0, "inches"),
+    "dpi": (1, 1200, "dots per inch"),
+}
 
 
 @dataclass(frozen=True)
@@ -65,23 +84,43 @@ class Theme:
             elif name == "fontname":
                 _check_fontname(value)
             elif field.type == "int":  # points, dots per inch, a count: whole numbers
-                object.__setattr__(self, name, count(value, name))
+                object.__setattr__(self, name, _in_range(count(value, name), name))
             else:  # a size, kept as a float so that `{size:g}` writes any real number
-                object.__setattr__(self, name, positive_number(value, name))
+                object.__setattr__(self, name, _in_range(positive_number(value, name), name))
 
     def replace(self, **changes: object) -> Theme:
         """A copy with some fields changed."""
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
 
+def _in_range(size: float, what: str) -> float:
+    low, high, unit = _RANGES.get(what, (0, math.inf, ""))
+    if not low <= size <= high:
+        raise ValueError(f"{what} must be from {low:g} to {high:g} {unit}, got {size:g}")
+    return size
+
+
 def _check_color(value: object, what: str) -> None:
+    """A colour Graphviz draws: a hex form or one of its colour names (any case).
+
+    Graphviz draws a colour it does not know in black, with only a warning, so a
+    typo would pass unseen: the names are checked here against its own list.
+    """
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a colour string, got {type(value).__name__}")
-    if not _COLOR.fullmatch(value):
+    named = not value.startswith("#")
+    if not _COLOR.fullmatch(value) or (named and value.lower() not in color_names()):
         raise ValueError(
-            f'{what} must be "#rgb", "#rrggbb", "#rrggbbaa" or a colour name like "red", '
-            f"got {shown(value)}"
+            f'{what} must be "#rgb", "#rrggbb", "#rrggbbaa" or a Graphviz colour name like '
+            f'"red" or "gray50", got {shown(value)}'
         )
+
+
+@cache
+def color_names() -> frozenset[str]:
+    """Graphviz's colour names (its X11 scheme, and "transparent"), lower case."""
+    text = files("viz").joinpath("colors.txt").read_text(encoding="ascii")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
 def _check_fontname(value: object) -> None:
