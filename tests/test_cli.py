@@ -8,6 +8,7 @@ listing that folder.
 from __future__ import annotations
 
 import math
+import os
 import re
 import subprocess
 import sys
@@ -17,6 +18,9 @@ import pytest
 from PIL import Image
 
 import viz
+import viz.files
+import viz.scene
+from autograd import Gate, register_gate
 from viz import DEFAULT
 from viz.cli import main
 from viz.expression import MAX_DEPTH, MAX_LENGTH, build
@@ -144,8 +148,14 @@ def test_frames_and_gif_show_the_backward_pass(capsys, in_empty_folder):
         (["x", "x", "-o", "f.png"], "expected NAME=VALUE, got 'x'"),
         (["x", "=1", "-o", "f.png"], "expected NAME=VALUE, got '=1'"),
         (["x", "exp=1", "-o", "f.png"], "'exp' is the name of a gate"),
-        (["x", "x=1"], "the following arguments are required: -o/--output"),
-        (["-x*2", "x=1", "-o", "f.png"], "unrecognized arguments: -x*2; an expression that"),
+        (["x", "x=1"], "-o/--output is missing: name the picture to write"),
+        (["-x*2", "x=1", "-o", "f.png"], "unknown option -x*2; an expression that starts with -"),
+        (["--bogus", "x", "x=1", "-o", "f.png"], "unknown option --bogus (see gategrad --help)"),
+        ([], "the expression is missing: gategrad EXPR NAME=VALUE"),
+        (["-o", "f.png"], "the expression is missing"),
+        # long input is echoed shortened
+        (["x", "x=" + "1" * 900 + "z", "-o", "f.png"], "x=" + "1" * 30 + "…(901 characters)"),
+        (["x*" + "9" * 900, "x=1", "-o", "f.png"], "9" * 30 + "…(900 characters) is too large"),
         (["x", "x=1", "-o", "f.png", "--precision", "13"], "precision must be an int from 0 to 12"),
         (["x", "x=1", "-o", "f.png", "--precision", "-1"], "0 to 12, got -1"),
         (["x", "x=1", "-o", "f.png", "--precision", "two"], "argument --precision: invalid int"),
@@ -293,3 +303,69 @@ def test_the_installed_console_script_draws_the_slide(in_empty_folder):
     )
     assert done.returncode == 0, done.stderr
     assert "-12.00" in (in_empty_folder / "fxyz.dot").read_text()
+
+
+# --- messages, outputs that cannot be written, gates that fail, warnings ------------------------
+
+
+def test_version(capsys):
+    assert main(["--version"]) == 0
+    assert re.fullmatch(r"gategrad \S+\n", capsys.readouterr().out)
+
+
+def test_an_output_under_a_file_is_a_usage_error(capsys, in_empty_folder):
+    (in_empty_folder / "plainfile").write_text("not a folder")
+    status = main(["x", "x=1", "-o", "plainfile/x.png"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "'plainfile' is a file, not a folder" in err and "does not exist" not in err
+
+
+def unwritable_folder(tmp_path: Path) -> Path:
+    """A folder that exists but takes no new file (as root, chmod does not stop writes)."""
+    if os.geteuid() != 0:
+        folder = tmp_path / "locked"
+        folder.mkdir()
+        folder.chmod(0o555)
+        return folder
+    for candidate in (Path("/sys"), Path("/proc")):
+        try:
+            viz.files.check_writable(candidate / "probe.gif")
+        except PermissionError:
+            return candidate
+    pytest.skip("no folder here refuses a new file")
+
+
+def test_nothing_is_written_when_one_output_cannot_be(capsys, in_empty_folder, tmp_path):
+    locked = unwritable_folder(tmp_path)
+    argv = [*SLIDE, "-o", "f.png", "--frames", "steps", "--gif", str(locked / "f.gif")]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert err.startswith(f"gategrad: error: --gif {locked / 'f.gif'}: cannot write")
+    assert not (in_empty_folder / "f.png").exists() and not (in_empty_folder / "steps").exists()
+    assert main([*SLIDE, "-o", str(locked / "f.png")]) == 2
+    assert "-o" in capsys.readouterr().err
+
+
+def test_a_registered_gate_whose_rule_raises_is_one_error_line(capsys):
+    def softplus(x):
+        e = math.exp(x)  # overflows past 709
+        return math.log1p(e), e / (1 + e)
+
+    register_gate(Gate("softplus_exp", "softplus", 1, softplus))  # conftest unregisters it
+    err = refused(capsys, ["softplus_exp(800)*x", "x=1", "-o", "f.png"])
+    assert "softplus_exp gate's rule failed: OverflowError: math range error" in err
+    err = refused(capsys, ["softplus_exp(x)*x", "x=800", "-o", "f.png"])
+    assert "column 1" in err and "OverflowError" in err
+
+
+def test_warnings_are_one_plain_line_with_no_python_options(capsys, monkeypatch):
+    # a graph of more than WARN_NODES nodes draws with a warning
+    monkeypatch.setattr(viz.scene, "WARN_NODES", 3)
+    assert main([*SLIDE, "-o", "f.dot"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "wrote f.dot\n"
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("gategrad: warning: drawing 5 nodes")
+    assert ".py" not in err and "groups" not in err and "Warning" not in err

@@ -17,6 +17,7 @@ from test_viz_dotparse import gates, html, parse, text_of, wires
 
 import viz
 import viz.steps
+import viz.theme
 from autograd import Value, backward_steps, composite, topological_order
 from viz.scene import MAX_NODES, WARN_NODES
 
@@ -714,6 +715,35 @@ def test_a_theme_refuses_bad_fields_by_name(field, value, error, message) -> Non
         viz.DEFAULT.replace(**{field: value})
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("value_color", "notacolor", "value_color must be"),  # Graphviz would draw it black
+        ("grad_color", "reed", "a Graphviz colour name"),
+        ("number_size", 1e300, "number_size must be from 1 to 200 points, got 1e+300"),
+        ("number_size", 0.001, "number_size must be from 1 to 200 points"),
+        ("gate_width", 1e9, "gate_width must be from"),
+        ("dpi", 100_000, "dpi must be from 1 to 1200"),
+    ],
+)
+def test_a_theme_refuses_colours_graphviz_does_not_know_and_sizes_that_draw_nothing(
+    field, value, message
+) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        viz.DEFAULT.replace(**{field: value})
+
+
+def test_graphviz_knows_every_colour_name_a_theme_accepts() -> None:
+    if not HAS_DOT:
+        pytest.skip("needs Graphviz's dot")
+    names = sorted(viz.theme.color_names())
+    assert {"red", "gray50", "lightgoldenrodyellow", "transparent"} <= set(names)
+    source = "digraph {" + "".join(f'n{i} [color="{n}"];' for i, n in enumerate(names)) + "}"
+    done = subprocess.run(["dot", "-Tsvg"], input=source.encode(), capture_output=True)
+    assert b"not a known color" not in done.stderr
+    assert viz.Theme(value_color="LightBlue").value_color == "LightBlue"  # any case
+
+
 def test_a_theme_takes_colour_names_hex_forms_and_any_real_size() -> None:
     theme = viz.Theme(value_color="gray50", grad_color="#f00", note_color="#11223344",
                       number_size=10, gate_size=Fraction(29, 2))  # fmt: skip
@@ -732,14 +762,25 @@ def chain(n: int) -> Value:
     return v
 
 
-def test_a_large_graph_warns_and_suggests_collapse() -> None:
+def boxed_chain(n: int) -> Value:
+    with composite("block"):
+        return chain(n)
+
+
+def test_a_large_graph_warns_and_suggests_collapse_where_it_helps() -> None:
     with pytest.warns(viz.GraphTooLargeWarning, match="collapse"):
-        viz.draw(chain(WARN_NODES + 10))
+        viz.draw(boxed_chain(WARN_NODES + 10))
+    with pytest.warns(viz.GraphTooLargeWarning) as caught:
+        viz.draw(chain(WARN_NODES + 10))  # no composite gate: collapsing cannot help
+    assert not any("collapse" in str(w.message) for w in caught)
 
 
 def test_a_huge_graph_is_refused_fast_and_says_what_to_do() -> None:
     with pytest.raises(viz.GraphTooLargeError, match="collapse"):
+        viz.draw(boxed_chain(MAX_NODES + 10))
+    with pytest.raises(viz.GraphTooLargeError, match="smaller part") as plain:
         viz.draw(chain(MAX_NODES + 10))
+    assert "collapse" not in str(plain.value)
     with pytest.raises(viz.GraphTooLargeError):
         viz.draw(chain(200_000))  # refused before any drawing work
 

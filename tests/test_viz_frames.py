@@ -455,7 +455,7 @@ def test_every_frame_is_painted_on_one_layout(monkeypatch) -> None:
         raise ImportError("no Pillow")
 
     monkeypatch.setattr(viz.film, "_pillow", no_pillow)
-    pictures = viz.steps.png_frames(fanout(), width=None)
+    pictures = viz.steps.png_frames(fanout(), max_size=None)
     images = [PIL.open(io.BytesIO(p)).convert("L") for p in pictures]
     assert len({im.size for im in images}) == 1
     first, last = images[0], images[-1]
@@ -471,18 +471,22 @@ def test_every_frame_is_painted_on_one_layout(monkeypatch) -> None:
 
 
 @needs_dot
-def test_pictures_are_at_most_width_pixels_wide() -> None:
+def test_pictures_are_at_most_max_size_pixels_wide_and_tall() -> None:
     PIL = pytest.importorskip("PIL.Image")
     v = Value(0.5, "x")
     for _ in range(25):
         v = v * 1.01
-    wide = viz.steps.png_frames(v, width=None, progress=False)
-    narrow = viz.steps.png_frames(v, width=600, progress=False)
+    wide = viz.steps.png_frames(v, max_size=None, progress=False)
+    narrow = viz.steps.png_frames(v, max_size=600, progress=False)
     assert PIL.open(io.BytesIO(wide[0])).size[0] > 600  # the theme's 144 dpi
-    assert PIL.open(io.BytesIO(narrow[0])).size[0] <= 600
+    assert max(PIL.open(io.BytesIO(narrow[0])).size) <= 600
     assert len(narrow) == len(wide) == 27
-    with pytest.raises(TypeError, match="width"):
-        viz.steps.png_frames(v, width=0)
+    tall = viz.steps.png_frames(v, rankdir="TB", max_size=500, progress=False)
+    assert max(PIL.open(io.BytesIO(tall[0])).size) <= 500
+    with pytest.raises(ValueError, match="max_size must be at least 100"):
+        viz.steps.png_frames(v, max_size=0)
+    with pytest.raises(TypeError, match="max_size must be a whole number"):
+        viz.steps.png_frames(v, max_size=1e3)  # type: ignore[arg-type]
 
 
 @needs_dot

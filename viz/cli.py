@@ -16,8 +16,14 @@ from importlib import metadata
 from pathlib import Path
 
 import viz
-from autograd.validate import shown
-from viz.expression import MAX_DEPTH, MAX_LENGTH, ExpressionError, build, functions
+from viz.expression import (
+    MAX_DEPTH,
+    MAX_LENGTH,
+    ExpressionError,
+    build,
+    functions,
+    shortened,
+)
 from viz.files import FORMATS, check_folder, check_writable, output_format
 from viz.film import check_gif, write_frames, write_gif
 from viz.options import OptionError
@@ -57,10 +63,10 @@ class _ArgumentParser(argparse.ArgumentParser):
             words = message[len(unknown) :].split()
             options = [w for w in words if w.startswith("--")]
             if options:
-                message = f"unknown option {shown(options[0])}"
+                message = f"unknown option {shortened(options[0])}"
             else:  # "-x*2" looks like an option to argparse
                 message = (
-                    f"unknown option {shown(words[0])}; an expression that starts with - "
+                    f"unknown option {shortened(words[0])}; an expression that starts with - "
                     'needs parentheses: "(-x*2)"'
                 )
         raise CommandLineError(f"{message} (see {PROGRAM} --help)")
@@ -119,13 +125,14 @@ def parse_values(assignments: Sequence[str]) -> dict[str, float]:
     for assignment in assignments:
         name, equals, text = assignment.partition("=")
         if not equals or not name:
-            raise CommandLineError(f"expected NAME=VALUE, got {shown(assignment)}")
+            raise CommandLineError(f"expected NAME=VALUE, got {shortened(assignment)!r}")
         if name in values:
-            raise CommandLineError(f"{shown(name)} is given a value twice")
+            raise CommandLineError(f"{shortened(name)} is given a value twice")
         try:
             values[name] = float(text)
         except ValueError:
-            raise CommandLineError(f"{shown(name)}: {shown(text)} is not a number") from None
+            typed = f"{shortened(name)}={shortened(text)}"
+            raise CommandLineError(f"{typed}: {shortened(text)!r} is not a number") from None
     return values
 
 

@@ -183,7 +183,9 @@ class _Builder:
         try:
             return float(number)
         except OverflowError:
-            raise self.error(node, f"the number {number} is too large for a float") from None
+            raise self.error(
+                node, f"the number {shortened(str(number))} is too large for a float"
+            ) from None
 
     def variable(self, node: ast.Name) -> Value:
         name = node.id
@@ -254,6 +256,10 @@ class _Builder:
             return Value(first).apply(gate, *rest).data  # numbers alone
         except TypeError as error:  # e.g. a number for a gate that takes no constant
             raise self.error(node, str(error)) from None
+        except Exception as error:  # a registered gate's own rule failed (math.exp(800))
+            reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+            reason = reason if len(reason) <= 120 else reason[:119] + "…"
+            raise self.error(node, f"the {name} gate's rule failed: {reason}") from None
 
     def check_exponent(self, node: ast.expr, exponent: Operand) -> None:
         if isinstance(exponent, Value):
@@ -275,3 +281,8 @@ def _apply(
     if isinstance(left, Value) or isinstance(right, Value):
         return compute(left, right)
     return float(compute(Value(left), right))
+
+
+def shortened(text: str, keep: int = 30) -> str:
+    """Text the user typed, shortened for a message: `111111…(900 characters)`."""
+    return text if len(text) <= keep + 10 else f"{text[:keep]}…({len(text)} characters)"

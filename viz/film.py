@@ -8,8 +8,9 @@ every frame then gets those positions written into its own source and is
 drawn by `neato -n2`, which takes positions as given and only paints. The film
 costs one layout instead of one per frame, and does not jump.
 
-Pictures are at most `width` pixels wide: a wide graph is drawn at a lower
-resolution than the theme's, rather than as a GIF no screen can show.
+Pictures are at most `max_size` pixels wide and tall: a large graph is drawn at
+a lower resolution than the theme's, rather than as a GIF no screen can show
+(and that takes minutes to encode).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from typing import Any
 
 import graphviz
 
+from autograd.validate import whole_number
+
 from .dot import to_digraph
 from .files import check_folder
 from .process import run_graphviz
@@ -33,7 +36,7 @@ from .progress import Progress
 from .scene import Scene
 from .theme import Theme, positive_number
 
-DEFAULT_WIDTH = 1600  # pixels: a film wider than a screen cannot be watched
+MAX_SIZE = 1600  # pixels, either side: a film larger than a screen cannot be watched
 LONGEST_FRAME = 655.35  # seconds: a GIF stores a frame's time in 1/100 s, in 16 bits
 SHORTEST_FRAME = 0.02  # seconds: browsers play shorter frames slower, not faster
 
@@ -70,11 +73,11 @@ class Layout:
         page = {key: laid[key] for key in ("bb", "lp") if key in laid}
         return cls({o["name"]: o for o in objects}, edges, page)
 
-    def width_points(self) -> float:
-        """The page's width in points, margins included."""
-        _, _, right, _ = (float(v) for v in self.page["bb"].split(","))
+    def longest_side(self) -> float:
+        """The page's width or height in points, whichever is longer, margins included."""
+        left, bottom, right, top = (float(v) for v in self.page["bb"].split(","))
         pad = 2 * 72 * 0.2  # the graph's pad, 0.2 inches each side
-        return right + pad + 2 * CORNER_MARGIN
+        return max(right - left, top - bottom) + pad + 2 * CORNER_MARGIN
 
     def placed(self, graph: graphviz.Digraph) -> str | None:
         """`graph`'s source with every position of the layout written in, for `neato -n2`;
@@ -120,18 +123,18 @@ def film_pictures(
     theme: Theme,
     hint: str,
     *,
-    width: int | None = DEFAULT_WIDTH,
+    max_size: int | None = MAX_SIZE,
     progress: bool | None = None,
 ) -> list[bytes]:
     """PNG pictures of the frames' scenes, on the layout of the last one (see the module
-    docstring), at most `width` pixels wide, on one canvas size if Pillow is installed."""
-    if width is not None and (isinstance(width, bool) or not isinstance(width, int) or width < 1):
-        raise TypeError(f"width must be a whole number of pixels or None, got {width!r}")
+    docstring), at most `max_size` pixels wide and tall."""
+    if max_size is not None:
+        whole_number(max_size, "max_size", minimum=100)
     graphs = [to_digraph(scene, theme) for scene in scenes]
     layout = Layout.of(graphs[-1], hint)
     dpi = float(theme.dpi)
-    if width is not None:
-        dpi = min(dpi, math.floor(100 * width * 72 / layout.width_points()) / 100)
+    if max_size is not None:
+        dpi = min(dpi, math.floor(100 * max_size * 72 / layout.longest_side()) / 100)
     pictures = []
     with Progress(len(graphs), "drawing frames", progress) as bar:
         for graph in graphs:
@@ -141,8 +144,10 @@ def film_pictures(
         image = _pillow()
     except ImportError:
         return pictures
-    padded = _pad([image.open(io.BytesIO(p)) for p in pictures], theme.background)
-    return [_png_bytes(im) for im in padded]
+    frames = [image.open(io.BytesIO(p)) for p in pictures]
+    if len({im.size for im in frames}) == 1:
+        return pictures  # as they should be: one layout, one page
+    return [_png_bytes(im) for im in _pad(frames, theme.background)]
 
 
 def _picture(graph: graphviz.Digraph, layout: Layout, dpi: float, hint: str) -> bytes:

@@ -144,12 +144,11 @@ def gate_text(node: Value, fold_constants: bool) -> str:
     return f"{symbol}(·,{text})"  # a named gate: max(·,0)
 
 
-def check_size(count: int, groups: str) -> None:
-    hint = (
-        ""
-        if groups == "collapse"
-        else '; draw composite gates as single gates with groups="collapse"'
-    )
+def check_size(count: int, groups: str, order: Sequence[Value]) -> None:
+    """Refuse `count` nodes past MAX_NODES, warn past WARN_NODES; the hint to collapse
+    only where it helps: a graph with composite gates not collapsed yet."""
+    collapsible = groups != "collapse" and any(node.scope is not None for node in order)
+    hint = '; draw composite gates as single gates with groups="collapse"' if collapsible else ""
     if count > MAX_NODES:
         raise GraphTooLargeError(
             f"the graph has {count} nodes to draw, more than viz draws ({MAX_NODES}): "
@@ -182,11 +181,11 @@ def build_scene(
     if order is None:
         order = topological_order(root)
     if groups != "collapse":
-        check_size(len(order), groups)  # early: nothing below is worth doing
+        check_size(len(order), groups, order)  # early: nothing below is worth doing
     boxes = _Boxes(nested=groups == "box")
     gates = _gate_nodes(order, boxes, groups, options.fold_constants, active)
     if groups == "collapse":
-        check_size(len(gates.nodes) + sum(1 for n in order if n.gate is None), groups)
+        check_size(len(gates.nodes) + sum(1 for n in order if n.gate is None), groups, order)
     uses, constants = _uses(order, gates.drawn, options.fold_constants)
     copied = copied_leaves(order, uses)
     wiring = _Wiring(root, order, state, gates, boxes, active, options)

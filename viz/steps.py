@@ -36,7 +36,7 @@ from autograd import Value, fresh_pass, topological_order
 
 from .captions import chain_rule
 from .dot import to_digraph
-from .film import DEFAULT_WIDTH, check_gif, film_pictures, write_frames, write_gif
+from .film import MAX_SIZE, check_gif, film_pictures, write_frames, write_gif
 from .options import Options
 from .picture import grad_note, too_much_hint
 from .process import Drawing
@@ -186,7 +186,7 @@ def frame_scenes(root: Value, options: Options, caller: str, film: bool) -> list
 
 def _check_steps(order: list[Value], options: Options) -> None:
     if options.groups != "collapse":
-        check_size(len(order), options.groups)
+        check_size(len(order), options.groups, order)
     n_gates = sum(1 for node in order if node.gate is not None)
     if n_gates > MAX_STEPS:
         raise GraphTooLargeError(
@@ -226,27 +226,28 @@ def png_frames(
     groups: str = "box",
     rankdir: str = "LR",
     theme: Theme | None = None,
-    width: int | None = DEFAULT_WIDTH,
+    max_size: int | None = MAX_SIZE,
     progress: bool | None = None,
 ) -> list[bytes]:
     """The frames as PNG pictures (the bytes of each file), all on one layout and canvas.
 
     Takes the options of `frames`, and:
-    - `width`: the most pixels a picture is wide (1600 by default); a wider graph is
-      drawn at a lower resolution than the theme's dpi. None: the theme's dpi always.
+    - `max_size`: the most pixels a picture is wide or tall (1600 by default); a
+      larger graph is drawn at a lower resolution than the theme's dpi. None: the
+      theme's dpi always.
     - `progress`: a progress bar on stderr: None (the default) shows one for a long
       film (uses tqdm if installed), True always, False never.
     """
     options = Options(precision, fold_constants, groups, rankdir, chosen(theme))
-    return _pictures(root, options, "png_frames", width, progress)
+    return _pictures(root, options, "png_frames", max_size, progress)
 
 
 def _pictures(
-    root: Value, options: Options, caller: str, width: int | None, progress: bool | None
+    root: Value, options: Options, caller: str, max_size: int | None, progress: bool | None
 ) -> list[bytes]:
     scenes = frame_scenes(root, options, caller, film=True)
     hint = too_much_hint(topological_order(root), options)
-    return film_pictures(scenes, options.theme, hint, width=width, progress=progress)
+    return film_pictures(scenes, options.theme, hint, max_size=max_size, progress=progress)
 
 
 def save_frames(
@@ -258,7 +259,7 @@ def save_frames(
     groups: str = "box",
     rankdir: str = "LR",
     theme: Theme | None = None,
-    width: int | None = DEFAULT_WIDTH,
+    max_size: int | None = MAX_SIZE,
     progress: bool | None = None,
 ) -> list[Path]:
     """Draw the frames and write them as `step_00.png`, `step_01.png`, ... into `folder`.
@@ -268,7 +269,7 @@ def save_frames(
     (see `viz.film.write_frames`).
     """
     options = Options(precision, fold_constants, groups, rankdir, chosen(theme))
-    return write_frames(_pictures(root, options, "save_frames", width, progress), folder)
+    return write_frames(_pictures(root, options, "save_frames", max_size, progress), folder)
 
 
 def save_gif(
@@ -281,7 +282,7 @@ def save_gif(
     groups: str = "box",
     rankdir: str = "LR",
     theme: Theme | None = None,
-    width: int | None = DEFAULT_WIDTH,
+    max_size: int | None = MAX_SIZE,
     progress: bool | None = None,
 ) -> Path:
     """An animated GIF of the frames (needs Pillow: `pip install gategrad[anim]`).
@@ -291,5 +292,5 @@ def save_gif(
     """
     options = Options(precision, fold_constants, groups, rankdir, chosen(theme))
     check_gif(path, seconds_per_frame)
-    pictures = _pictures(root, options, "save_gif", width, progress)
+    pictures = _pictures(root, options, "save_gif", max_size, progress)
     return write_gif(pictures, path, seconds_per_frame)
