@@ -107,6 +107,18 @@ def test_max_sends_its_first_order_mask_and_has_no_curvature(a, b, da, db):
     assert hessian(f, [x, y]) == [[2 * da, 0.0], [0.0, 2 * db]]
 
 
+@pytest.mark.parametrize(
+    ("x", "expected"),
+    [
+        (2.0, [8.0, 12.0, 12.0, 6.0]),  # x³ wins: its derivatives 3x², 6x, 6
+        (0.5, [1.0, 0.0, 0.0, 0.0]),  # the constant 1 wins
+        (1.0, [1.0, 1.5, 3.0, 3.0]),  # a tie: half of each of x³'s derivatives
+    ],
+)
+def test_max_with_a_constant_up_to_the_third_derivative(x, expected):
+    assert derivatives(lambda v: (v * v * v).max(1.0), x, 3) == expected
+
+
 def test_mixed_partials_of_a_product():
     x, y = Value(3.0), Value(-2.0)
     f = x * x * y  # f_xx = 2y, f_xy = 2x, f_yy = 0
