@@ -10,12 +10,15 @@ from .composite import Composite, composite
 from .derivatives import grad, hessian
 from .graph import backward_steps, fresh_gradients, fresh_pass, topological_order, zero_grad
 from .ops import GATES, Gate, register_gate
+from .tape import BranchError, Tape, trace
 from .value import Value
 
 __all__ = [
     "GATES",
+    "BranchError",
     "Composite",
     "Gate",
+    "Tape",
     "Value",
     "backward_steps",
     "composite",
@@ -25,5 +28,6 @@ __all__ = [
     "hessian",
     "register_gate",
     "topological_order",
+    "trace",
     "zero_grad",
 ]

@@ -43,6 +43,11 @@ class Gate:
     local derivatives written in gates (see `autograd.gate_derivatives`). Only
     `grad(..., create_graph=True)` reads it; a gate without one works everywhere
     else.
+
+    `batch_rule` is the rule over numpy arrays, one entry per example (see
+    `autograd.tape`): it lets `trace` replay a user's gate over a whole batch at
+    once. Without one the tape calls `rule` once per example. The built-in gates'
+    array rules are in `autograd.tape.rules`.
     """
 
     name: str
@@ -52,6 +57,7 @@ class Gate:
     accepts_constant: bool = False  # may the last operand be a plain number?
     needs_constant: bool = False  # must it be one? (pow: a Value exponent is not a gate here)
     derivative: DerivativeRule | None = None
+    batch_rule: Rule | None = None
 
     def __post_init__(self) -> None:
         _check_fields(self)
@@ -221,8 +227,9 @@ def _check_fields(gate: Gate) -> None:
         raise ValueError(f"gate {gate.name!r}: a gate takes one or two operands, not {gate.arity}")
     if not callable(gate.rule):
         raise TypeError(f"gate {gate.name!r}: rule must be a function")
-    if gate.derivative is not None and not callable(gate.derivative):
-        raise TypeError(f"gate {gate.name!r}: derivative must be a function or None")
+    for field in ("derivative", "batch_rule"):
+        if getattr(gate, field) is not None and not callable(getattr(gate, field)):
+            raise TypeError(f"gate {gate.name!r}: {field} must be a function or None")
     for flag in ("accepts_constant", "needs_constant"):
         if not isinstance(getattr(gate, flag), bool):
             raise TypeError(f"gate {gate.name!r}: {flag} must be True or False")

@@ -35,6 +35,12 @@ from .validate import is_real_number, real_number
 
 Number = int | float
 
+# The recorders of `autograd.trace` while it runs a function, innermost last; empty
+# otherwise, so a comparison pays one test of an empty list. Each is called as
+# recorder(op, value, other) for `value op other` ("<", "<=", ">", ">=") and as
+# recorder("float", value, None) when a Value is turned into a plain float.
+TRACING: list[Callable[[str, Value, object], None]] = []
+
 
 def _to_float(x: object, what: str) -> float:
     """The float for a real number; a TypeError that names the problem otherwise."""
@@ -267,6 +273,8 @@ class Value:
         return f"Value(data={self.data!r}, grad={self.grad!r}{name})"
 
     def __float__(self) -> float:
+        if TRACING:  # float(v), math.exp(v): the number would leave the graph
+            TRACING[-1]("float", self, None)
         return self.data
 
     # --- applying gates ------------------------------------------------------
@@ -362,19 +370,32 @@ class Value:
     # --- comparisons look at the numbers; == stays identity -------------------
     # Values are graph nodes, so they hash and compare equal by identity (they can
     # live in sets and dicts). Ordering compares .data, which lets builtin
-    # max/min/sorted work on Values; no gate is recorded.
+    # max/min/sorted work on Values; no gate is recorded. While `autograd.trace`
+    # records a function, each comparison is reported to it (see TRACING).
 
     def __lt__(self, other: Value | Number) -> bool:
-        return self.data < _data_of(other)
+        result = self.data < _data_of(other)
+        if TRACING:
+            TRACING[-1]("<", self, other)
+        return result
 
     def __le__(self, other: Value | Number) -> bool:
-        return self.data <= _data_of(other)
+        result = self.data <= _data_of(other)
+        if TRACING:
+            TRACING[-1]("<=", self, other)
+        return result
 
     def __gt__(self, other: Value | Number) -> bool:
-        return self.data > _data_of(other)
+        result = self.data > _data_of(other)
+        if TRACING:
+            TRACING[-1](">", self, other)
+        return result
 
     def __ge__(self, other: Value | Number) -> bool:
-        return self.data >= _data_of(other)
+        result = self.data >= _data_of(other)
+        if TRACING:
+            TRACING[-1](">=", self, other)
+        return result
 
     # --- backpropagation -------------------------------------------------------
 

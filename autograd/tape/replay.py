@@ -1,0 +1,219 @@
+"""Replaying a recorded graph: the chain rule over a block of examples with numpy.
+
+Shared nodes (parameters, and gates of parameters only) are computed once per
+call with the scalar engine's own rules, so they are exactly what the engine
+computes. Varying nodes hold one float64 array each, one entry per example of
+the block, computed gate by gate with the array rules of `autograd.tape.rules`.
+
+Backward runs the gates in reverse, as `Value.backward` does, on a matrix of
+gradients with one row per varying node: each gate adds `local derivative ×
+its gradient` into its operands' rows. A shared operand (a weight) receives the
+sum of that over the block's examples, which is what `sum(losses).backward()`
+on the scalar graphs adds into it; those sums are taken together at the end of
+the block, then passed down the shared gates once, to the leaves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from ..ops import checked_rule
+from .record import COMPARE, Comparison, Program
+from .rules import ONE, BatchRule, batch_rule_of
+
+
+class ArrayStep(NamedTuple):
+    """A varying gate, ready to run over a block."""
+
+    rule: BatchRule
+    out: int
+    operands: tuple[int, ...]  # node numbers, with the folded constant's slot left out
+    const: tuple[float, ...]  # () or (the folded constant,)
+
+
+class SharedStep(NamedTuple):
+    """A gate of shared nodes only, run once per call on plain floats."""
+
+    rule: Callable[..., tuple[float, ...]]
+    out: int
+    operands: tuple[int, ...]
+    const: tuple[float, ...]
+
+
+class Contribution(NamedTuple):
+    """Where one operand of a gate sends its share of the gradient in backward."""
+
+    slot: int  # which local derivative
+    row: int  # the operand's row of gradients, or -1 for a shared operand ...
+    node: int  # ... which then collects into its node number
+
+
+class Shared(NamedTuple):
+    """The shared nodes' numbers for one call, and their local derivatives."""
+
+    values: list[float | None]  # per node; None for varying nodes
+    arrays: list[Any]  # the same as 0-d arrays, the form numpy combines fastest
+    derivatives: dict[int, tuple[float, ...]]  # per shared gate output
+
+
+class Block(NamedTuple):
+    """The forward pass over one block of examples, kept for its backward pass."""
+
+    values: list[Any]  # per node: an array for varying nodes, a 0-d array for shared ones
+    derivatives: list[list[Any]]  # per entry of Replay.array_steps
+
+
+class Replay:
+    """A Program compiled for replay: the steps split into shared and array steps."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        varying, reaches = program.varying, program.reaches_output
+        rules: dict[object, BatchRule] = {}
+        self.array_steps: list[ArrayStep] = []
+        self.shared_steps: list[SharedStep] = []
+        for step in program.steps:
+            const = () if step.const is None else (step.const,)
+            if varying[step.out]:
+                if step.gate not in rules:  # one warning per slow gate, not one per use
+                    rules[step.gate] = batch_rule_of(step.gate)
+                self.array_steps.append(ArrayStep(rules[step.gate], step.out, step.operands, const))
+            else:
+                rule = checked_rule(step.gate)
+                self.shared_steps.append(SharedStep(rule, step.out, step.operands, const))
+        # One row of gradients per varying node the output depends on.
+        rows = [node for node, v in enumerate(varying) if v and reaches[node]]
+        self.grad_row = {node: row for row, node in enumerate(rows)}
+        # The backward plan: array steps on the output's path, last first.
+        self.backward_plan = [
+            (k, self.grad_row[step.out], self._contributions(step))
+            for k, step in enumerate(self.array_steps)
+            if reaches[step.out]
+        ][::-1]
+        self.row_comparisons = [c for c in program.comparisons if _compares_rows(c, varying)]
+        self.shared_comparisons = [c for c in program.comparisons if c not in self.row_comparisons]
+
+    def _contributions(self, step: ArrayStep) -> tuple[Contribution, ...]:
+        return tuple(
+            Contribution(slot, self.grad_row.get(node, -1), node)
+            for slot, node in enumerate(step.operands)
+        )
+
+    # --- forward --------------------------------------------------------------------
+
+    def shared(self) -> Shared:
+        """The shared nodes' numbers now: parameters are read live, at every call."""
+        values: list[float | None] = [None] * len(self.program.varying)
+        for node, leaf in self.program.leaves.items():
+            values[node] = leaf.data
+        derivatives = {}
+        for step in self.shared_steps:
+            out, *local = step.rule(*(values[i] for i in step.operands), *step.const)
+            values[step.out] = out
+            derivatives[step.out] = tuple(local)
+        arrays = [None if v is None else np.asarray(v) for v in values]
+        return Shared(values, arrays, derivatives)
+
+    def forward(self, columns: np.ndarray, shared: Shared) -> Block:
+        """Every node's values over a block; `columns` holds one row per input."""
+        values = list(shared.arrays)
+        values[: len(columns)] = list(columns)
+        derivatives = []
+        for rule, out, operands, const in self.array_steps:
+            if len(operands) == 2:
+                out_value, *local = rule(values[operands[0]], values[operands[1]])
+            else:
+                out_value, *local = rule(values[operands[0]], *const)
+            values[out] = out_value
+            derivatives.append(local)
+        return Block(values, derivatives)
+
+    def broken_shared_comparison(self, shared: Shared) -> Comparison | None:
+        """A comparison of shared nodes that now goes the other way (the parameters moved)."""
+        values = shared.values
+        for comparison in self.shared_comparisons:
+            left, right = values[comparison.left], _right_side(comparison, values)
+            if COMPARE[comparison.op](left, right) != comparison.taken:
+                return comparison
+        return None
+
+    def broken_comparison(self, block: Block) -> tuple[Comparison, int] | None:
+        """The first comparison some row of the block takes the other way, and that row."""
+        values = block.values
+        for comparison in self.row_comparisons:
+            left, right = values[comparison.left], _right_side(comparison, values)
+            result = COMPARE[comparison.op](left, right)
+            wrong_side = np.logical_not(result) if comparison.taken else result
+            if wrong_side.any():
+                return comparison, int(np.argmax(wrong_side))
+        return None
+
+    # --- backward -------------------------------------------------------------------
+
+    def backward(self, block: Block, seed: np.ndarray, shared_grads: np.ndarray) -> None:
+        """Add the block's gradient, the output seeded with `seed`, into `shared_grads` (per node).
+
+        The gradients of varying nodes live in the block's matrix and end with it.
+        """
+        grads = np.zeros((len(self.grad_row), len(seed)))
+        grad_of = list(grads)  # one view per row, made once
+        output = self.program.output
+        if output in self.grad_row:
+            grad_of[self.grad_row[output]][:] = seed
+        scratch = np.empty(len(seed))
+        into_shared: list[tuple[int, Any, np.ndarray]] = []  # summed at the end, together
+        for k, out_row, contributions in self.backward_plan:
+            upstream = grad_of[out_row]
+            local = block.derivatives[k]
+            for slot, row, node in contributions:
+                derivative = local[slot]
+                if row < 0:
+                    into_shared.append((node, derivative, upstream))
+                    continue
+                into = grad_of[row]
+                if derivative is ONE:
+                    np.add(into, upstream, out=into)
+                else:
+                    np.multiply(derivative, upstream, out=scratch)
+                    np.add(into, scratch, out=into)
+        if into_shared:
+            _sum_into(shared_grads, into_shared, len(seed))
+
+    def backward_shared(self, shared: Shared, shared_grads: np.ndarray) -> None:
+        """Pass the summed gradients down the shared gates, then add them into the leaves' .grad."""
+        reaches = self.program.reaches_output
+        grads = shared_grads.tolist()
+        for step in reversed(self.shared_steps):
+            if reaches[step.out]:
+                upstream = grads[step.out]
+                local = shared.derivatives[step.out]
+                for operand, derivative in zip(step.operands, local, strict=False):
+                    grads[operand] += derivative * upstream
+        for node, leaf in self.program.leaves.items():
+            if reaches[node]:
+                leaf.grad += grads[node]
+
+
+def _sum_into(
+    shared_grads: np.ndarray, contributions: list[tuple[int, Any, np.ndarray]], n: int
+) -> None:
+    """shared_grads[node] += Σ over the block of derivative × upstream, for every contribution."""
+    nodes = np.array([node for node, _, _ in contributions])
+    upstream = np.array([u for _, _, u in contributions])
+    ones = np.ones(n)
+    local = np.array([ones if d is ONE else d for _, d, _ in contributions], dtype=float)
+    sums = np.einsum("ij,ij->i", local, upstream)
+    np.add.at(shared_grads, nodes, sums)
+
+
+def _compares_rows(comparison: Comparison, varying: list[bool]) -> bool:
+    """Does either side of the comparison differ from row to row?"""
+    right_varies = comparison.right is not None and varying[comparison.right]
+    return varying[comparison.left] or right_varies
+
+
+def _right_side(comparison: Comparison, values: list[Any]) -> Any:
+    return comparison.right_number if comparison.right is None else values[comparison.right]
