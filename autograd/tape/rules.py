@@ -67,8 +67,9 @@ def _max(a: Operand, b: Operand) -> tuple[Array, Array, Array]:
 
 
 def _relu(x: Array) -> tuple[Array, Array]:
-    # x <= 0 gives +0.0 (also for -0.0); a nan fails both tests and stays nan.
-    return np.where(x <= 0.0, 0.0, x), np.greater(x, 0.0)
+    # Only x <= 0 is blocked (-0.0 gives +0.0); a nan stays nan and passes the gradient on.
+    blocked = np.less_equal(x, 0.0)
+    return np.where(blocked, 0.0, x), np.logical_not(blocked)
 
 
 def _tanh(x: Array) -> tuple[Array, Array]:
