@@ -218,7 +218,19 @@ def _fonts(cell: ET.Element) -> list[ET.Element]:
 
 def read_wire(label: str) -> WireLabel:
     """The numbers of one wire: value above the line cell, gradient below it."""
-    rows = html(label).findall("./TABLE/TR")
+    table = html(label).find("TABLE")
+    assert table is not None, "a wire is a table"
+    return read_wire_table(table)
+
+
+def grid_cells(label: str) -> list[ET.Element]:
+    """The wire tables of a grid (a big collapsed gate's inputs in one node); [] if none."""
+    return [td.find("TABLE") for td in html(label).findall("./TABLE/TR/TD") if td.find("TABLE")]
+
+
+def read_wire_table(table: ET.Element) -> WireLabel:
+    """`read_wire` of a wire's table element (one of a grid's cells, or a whole label)."""
+    rows = table.findall("./TR")
     assert len(rows) == 3, "a wire is three rows: value, line, gradient"
     line = [td for td in rows[1].findall("TD") if td.get("PORT") == "p"]
     assert line, "the middle row is the wire"
@@ -292,6 +304,12 @@ def wires(graph: Graph) -> list[DrawnWire]:
             continue
         src = into.get(nid)
         tgt = out_of.get(nid)
+        cells = grid_cells(attrs["label"])
+        for k, cell in enumerate(cells):  # a grid: its sources are the edges into it
+            label = read_wire_table(cell)
+            result.append(DrawnWire(f"{nid}[{k}]", label, None, None, gates.get(tgt or ""), tgt))
+        if cells:
+            continue
         result.append(
             DrawnWire(
                 id=nid,

@@ -19,10 +19,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from test_viz_dotparse import gates, parse, wires
+from test_viz_dotparse import gates, grid_cells, parse, wires
 
 import viz
 from autograd import Value, topological_order
+from autograd.nn import MLP
+from autograd.nn.losses import hinge
 from viz.layout import MAX_CROSSINGS, layout_cost
 from viz.numbers import format_number
 from viz.options import Options
@@ -212,3 +214,57 @@ def test_an_input_used_only_at_the_end_of_a_long_chain_sits_by_its_gate() -> Non
     where = plain_positions(source)
     width = max(px for px, _ in where.values())
     assert where[x_wire][0] < 0.01 * width and where[b_wire][0] > 0.99 * width
+
+
+# --- the shape of a network's picture ------------------------------------------------------
+
+
+def readme_network_loss() -> Value:
+    """The README's network: MLP(2, [16, 16, 1]) scoring one point, and its hinge loss."""
+    model = MLP(2, [16, 16, 1], rng=0)
+    (score,) = model([0.5, -1.0])
+    loss = hinge(score, +1)
+    loss.backward()
+    return loss
+
+
+def test_a_neuron_with_many_inputs_gets_them_as_one_grid_beside_it() -> None:
+    loss = readme_network_loss()
+    graph = parse(viz.draw(loss, groups="collapse").source)
+    neurons = {nid: text for nid, text in gates(graph).items() if text.startswith("L2.")}
+    drawn = wires(graph)
+    assert len(neurons) == 16
+    for nid, text in neurons.items():
+        (grid,) = [tail for tail, head, _ in graph.edges if head == nid]  # one edge in
+        assert grid_cells(graph.nodes[grid]["label"])
+        names = [w.label.start or "" for w in drawn if w.target_id == nid]
+        assert len(names) == 33  # 16 weights, 16 activations of layer 1, the bias
+        assert sorted(n for n in names if n.startswith(text)) == sorted(
+            [f"{text}.w{i}" for i in range(1, 17)] + [f"{text}.b"]
+        )
+        assert sorted(n for n in names if not n.startswith(text)) == sorted(
+            f"L1.N{i}" for i in range(1, 17)
+        )
+    # the gradients in a grid are the weights' own
+    weight = next(n for n in topological_order(loss) if n.label == "L2.N3.w1")
+    (cell,) = [w for w in drawn if w.label.start == "L2.N3.w1"]
+    assert cell.label.grad == format_number(weight.grad)
+    # the small neurons of layer 1 keep a wire each
+    assert len([w for w in drawn if (w.label.start or "").startswith("L1.N1.")]) == 3
+
+
+@needs_dot
+def test_the_readme_network_fits_a_png_without_shrinking(tmp_path: Path) -> None:
+    """1095 x 32767 pixels (shrunk by Graphviz) before; now a block that reads at full size."""
+    loss = readme_network_loss()
+    path = viz.render(loss, tmp_path / "net.svg", groups="collapse")
+    root = ET.parse(path).getroot()
+    width, height = (float(root.get(side, "0").removesuffix("pt")) for side in ("width", "height"))
+    dpi = viz.DEFAULT.dpi
+    assert max(width, height) * dpi / 72 < 32767  # Graphviz's largest bitmap: no shrinking
+    assert height < 3 * width
+    texts = svg_texts(path)
+    for node in topological_order(loss):
+        if node.label:  # every weight and bias, by name, with its value
+            assert texts[node.label] == 1, node.label
+            assert texts[format_number(node.data)] >= 1

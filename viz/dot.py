@@ -20,6 +20,7 @@ plain forms of them when it is made, so they are written as they are.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
 import graphviz
@@ -50,6 +51,9 @@ _ENTITIES = {
 
 # A gate's input whose chain is this many nodes longer than its other inputs' is its spine.
 SPINE_LEAD = 6
+
+# A collapsed gate with this many inputs or more gets them as one grid (see _bundles).
+BUNDLE_MIN = 12
 
 # Rounds per node that `dot` may spend ranking and placing (nslimit, nslimit1).
 # The scenes the guard lets through need far fewer; this bounds any it misjudges.
@@ -88,15 +92,33 @@ def _html(inner: str) -> str:
 
 
 class _Drawer:
-    def __init__(self, scene: Scene, theme: Theme) -> None:
+    def __init__(self, scene: Scene, theme: Theme, bundle: bool) -> None:
         self.scene = scene
         self.theme = theme
         self.inport, self.outport = _PORTS[scene.rankdir]
         self.vertical = scene.rankdir in ("TB", "BT")
+        self.bundles = _bundles(scene) if bundle else {}
+        self.bundled = {w.id: gate for gate, wires in self.bundles.items() for w in wires}
+        self.origins = _origins(scene, set(self.bundled))
 
     # --- labels -------------------------------------------------------------------
 
     def wire_label(self, wire: Wire) -> str:
+        return _html(self.wire_table(wire, self.start_text(wire)))
+
+    def start_text(self, wire: Wire) -> str | None:
+        """A leaf's name where its wire starts, with k/n on a copy drawn once per use."""
+        t = self.theme
+        if wire.start is None:
+            return None
+        start = _font(wire.start, t.name_color, t.name_size)
+        if wire.copy is not None:  # which use of the leaf this is
+            k, n = wire.copy
+            start += "<BR/>" + _font(f"{k}/{n}", t.note_color, t.note_size - 2)
+        return start
+
+    def wire_table(self, wire: Wire, start: str | None) -> str:
+        """A wire as a table: value above the stretch of line, gradient below it."""
         t = self.theme
         value = _font(wire.value, t.value_color, t.number_size)
         if wire.name:
@@ -109,10 +131,6 @@ class _Drawer:
             grad = _font("\u00a0", t.grad_color, t.number_size)
         line_color = t.active_color if wire.active else t.wire_color
         border = 2 if wire.active else 1
-        start = _font(wire.start, t.name_color, t.name_size) if wire.start is not None else None
-        if start is not None and wire.copy is not None:  # which use of the leaf this is
-            k, n = wire.copy
-            start += "<BR/>" + _font(f"{k}/{n}", t.note_color, t.note_size - 2)
         end = _font(wire.end, t.name_color, t.name_size) if wire.end is not None else None
         pad = 'CELLPADDING="1"'
         if not self.vertical:
@@ -142,9 +160,31 @@ class _Drawer:
                 rows.insert(0, f'<TR><TD COLSPAN="3" CELLPADDING="3">{first}</TD></TR>')
             if last:
                 rows.append(f'<TR><TD COLSPAN="3" CELLPADDING="3">{last}</TD></TR>')
-        return _html(
+        return (
             '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
             + "".join(rows)
+            + "</TABLE>"
+        )
+
+    def bundle_label(self, wires: list[Wire]) -> str:
+        """The inputs of a big collapsed gate as one grid of small wires, row by row.
+
+        Each keeps its numbers as on any wire; one that comes from another gate
+        is named by where it comes from, in the style of an intermediate value.
+        """
+        t = self.theme
+        columns = math.ceil(math.sqrt(len(wires)))
+        cells = []
+        for wire in wires:
+            start = self.start_text(wire)
+            if start is None:
+                origin = self.origins.get(wire.id, "")
+                start = _font(origin, t.label_color, t.number_size, italic=True)
+            cells.append(f'<TD CELLPADDING="4">{self.wire_table(wire, start)}</TD>')
+        rows = [cells[i : i + columns] for i in range(0, len(cells), columns)]
+        return _html(
+            '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
+            + "".join(f"<TR>{''.join(row)}</TR>" for row in rows)
             + "</TABLE>"
         )
 
@@ -221,7 +261,11 @@ class _Drawer:
         for node in s.nodes:
             by_group[node.group].append((node.id, self.node_attrs(node)))
         for wire in s.wires:
-            by_group[wire.group].append((wire.id, {"label": self.wire_label(wire)}))
+            if wire.id not in self.bundled:
+                by_group[wire.group].append((wire.id, {"label": self.wire_label(wire)}))
+        group_of = {n.id: n.group for n in s.nodes}
+        for gate, wires in self.bundles.items():
+            by_group[group_of[gate]].append((_bundle_id(gate), {"label": self.bundle_label(wires)}))
         children: dict[str | None, list[str]] = defaultdict(list)
         names = {}
         for group in s.groups:
@@ -246,6 +290,7 @@ class _Drawer:
 
         sources = aligned_sources(s, t.aligned_inputs)
         check_layout(s, sources)
+        sources = [wid for wid in sources if wid not in self.bundled]
         if sources:
             with g.subgraph() as first:
                 first.attr(rank="min")
@@ -263,11 +308,12 @@ class _Drawer:
         for wire in s.wires:
             if wire.source is not None:
                 tail = f"{wire.source}:p:{self.outport}" if wire.source in wire_ids else wire.source
+                grid = self.bundled.get(wire.id)  # the gate whose grid draws this wire
                 g.edge(
                     tail,
-                    f"{wire.id}:p:{self.inport}",
+                    f"{wire.id}:p:{self.inport}" if grid is None else _bundle_id(grid),
                     arrowhead="none",
-                    weight="3",
+                    weight="3" if grid is None else "1",
                     **(active if wire.active else {}),
                 )
         # Edges into gates come in operand order, and gates keep that order
@@ -275,7 +321,7 @@ class _Drawer:
         # inputs read top to bottom as the expression was written.
         spine = _spine(s)
         for wire in sorted(s.wires, key=lambda w: w.slot):
-            if wire.target is not None:
+            if wire.target is not None and wire.id not in self.bundled:
                 weight = 1 if wire.copy else 4 if wire.id in spine else 3
                 g.edge(
                     f"{wire.id}:p:{self.outport}",
@@ -283,7 +329,50 @@ class _Drawer:
                     weight=str(weight),
                     **(active if wire.active else {}),
                 )
+        for gate, wires in self.bundles.items():
+            lit = any(w.active for w in wires)
+            g.edge(_bundle_id(gate), gate, weight="3", **(active if lit else {}))
         return g
+
+
+def _bundles(scene: Scene) -> dict[str, list[Wire]]:
+    """The inputs of each collapsed gate that has BUNDLE_MIN or more, in operand order.
+
+    A network's neuron drawn as one gate takes every weight, its bias and every
+    activation of the layer before: drawn as wires of their own, a 16-wide layer
+    stacks 500 of them in one column, a picture 30,000 pixels tall. As one grid
+    beside the gate they make a block about as wide as it is tall.
+    """
+    composite = {n.id for n in scene.nodes if n.kind == "composite"}
+    inputs: dict[str, list[Wire]] = defaultdict(list)
+    for wire in scene.wires:
+        if wire.target in composite:
+            inputs[wire.target].append(wire)
+    return {
+        gate: sorted(wires, key=lambda w: w.slot)
+        for gate, wires in inputs.items()
+        if len(wires) >= BUNDLE_MIN
+    }
+
+
+def _bundle_id(gate: str) -> str:
+    return f"{gate}_inputs"
+
+
+def _origins(scene: Scene, ids: set[str]) -> dict[str, str]:
+    """Where each of the wires `ids` comes from, to name it in a grid: a value's
+    label (`h`), a leaf's name, or the gate that made it (`L1.N3`)."""
+    wire_of = {w.id: w for w in scene.wires}
+    gate_text = {n.id: n.text for n in scene.nodes}
+    named: dict[str, str] = {}
+    for wid in ids:
+        wire = wire_of[wid]
+        if wire.kind == "branch" and wire.source in wire_of:
+            wire = wire_of[wire.source]
+        name: str | None = wire.start or wire.name or gate_text.get(wire.source or "")
+        if name and wire_of[wid].name is None:  # a named value shows `q = ` already
+            named[wid] = name
+    return named
 
 
 def _spine(scene: Scene) -> set[str]:
@@ -307,6 +396,10 @@ def _spine(scene: Scene) -> set[str]:
     return spine
 
 
-def to_digraph(scene: Scene, theme: Theme | None = None) -> graphviz.Digraph:
-    """The Graphviz graph of a scene, in the slide look of `theme` (default: DEFAULT)."""
-    return _Drawer(scene, chosen(theme)).digraph()
+def to_digraph(scene: Scene, theme: Theme | None = None, bundle: bool = True) -> graphviz.Digraph:
+    """The Graphviz graph of a scene, in the slide look of `theme` (default: DEFAULT).
+
+    `bundle`: draw the many inputs of a big collapsed gate as one grid (see
+    `_bundles`); False keeps every wire a node of its own.
+    """
+    return _Drawer(scene, chosen(theme), bundle).digraph()

@@ -50,7 +50,9 @@ def hooked_svg(scene: Scene, theme: Theme, labels: dict[str, str], hint: str) ->
     marked = theme.replace(value_color=value_mark, grad_color=grad_mark)
     ET.register_namespace("", SVG)
     ET.register_namespace("xlink", XLINK)
-    svg = ET.fromstring(run_graphviz(to_digraph(scene, marked).source, "svg", hint=hint))
+    # every wire a node of its own (no grid of a big gate's inputs): each gets its hooks
+    digraph = to_digraph(scene, marked, bundle=False)
+    svg = ET.fromstring(run_graphviz(digraph.source, "svg", hint=hint))
     wires = {w.id for w in scene.wires}
     colours = {value_mark: ("value", theme.value_color), grad_mark: ("grad", theme.grad_color)}
     for group in svg.iter(_tag("g")):
