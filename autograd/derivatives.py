@@ -54,8 +54,12 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
     again); otherwise they are leaves holding backward()'s numbers.
     """
     _check_arguments(output, inputs, create_graph)
-    order = topological_order(output)
-    totals = _backward_pass(output, order, _depending_on(order, inputs), create_graph)
+    gates_root_first = [node for node in reversed(topological_order(output)) if not node.is_leaf]
+    if not create_graph:
+        grads = _float_pass(output, gates_root_first)
+        return [Value(grads.get(x, 0.0)) for x in inputs]
+    needed = _depending_on(gates_root_first, inputs)
+    totals = _gate_pass(output, gates_root_first, needed)
     results = []
     for x in inputs:
         total = totals.get(x, 0.0)
@@ -88,19 +92,29 @@ def _check_arguments(output: object, inputs: object, create_graph: object) -> No
         raise TypeError(f"create_graph must be True or False, got {create_graph!r}")
 
 
-def _depending_on(order: list[Value], inputs: Sequence[Value]) -> set[Value]:
-    """The nodes of `order` (parents first) that are an input or depend on one."""
+def _float_pass(output: Value, gates_root_first: list[Value]) -> dict[Value, float]:
+    """d output / d node for every node, by backward()'s arithmetic, kept in a dict."""
+    grads = {output: 1.0}
+    for node in gates_root_first:
+        upstream = grads[node]
+        for operand, slope in zip(node.parents, node.local_grads, strict=True):
+            grads[operand] = grads.get(operand, 0.0) + slope * upstream
+    return grads
+
+
+def _depending_on(gates_root_first: list[Value], inputs: Sequence[Value]) -> set[Value]:
+    """The inputs, and the gate outputs that depend on one of them."""
     found = set(inputs)
-    for node in order:
+    for node in reversed(gates_root_first):  # operands before the gates that use them
         if node not in found and any(parent in found for parent in node.parents):
             found.add(node)
     return found
 
 
-def _backward_pass(
-    output: Value, order: list[Value], needed: set[Value], create_graph: bool
+def _gate_pass(
+    output: Value, gates_root_first: list[Value], needed: set[Value]
 ) -> dict[Value, Slope]:
-    """d output / d node for every node in `needed`, by the chain rule, root first.
+    """d output / d node for every node in `needed`, by the chain rule made of gates.
 
     Each node collects the shares its users send down (`incoming`); once its
     turn comes (every user is done: the order is backward()'s) it adds them up
@@ -108,19 +122,14 @@ def _backward_pass(
     """
     incoming: dict[Value, list[Slope]] = {output: [1.0]}
     totals: dict[Value, Slope] = {}
-    gates_root_first = [node for node in reversed(order) if not node.is_leaf]
     for node in gates_root_first:
         if node not in needed:
             continue
         upstream = totals[node] = _sum(incoming.pop(node))
         operands = node.parents
-        if create_graph:
-            gate_name = node.gate.name  # type: ignore[union-attr]  # not a leaf
-            with composite("∂" + gate_name):
-                slopes = local_slopes(node)[: len(operands)]  # not a folded constant's
-                shares = [_times(slope, upstream) for slope in slopes]
-        else:
-            shares = [slope * upstream for slope in node.local_grads]  # type: ignore[operator]
+        with composite("∂" + node.gate.name):  # type: ignore[union-attr]  # not a leaf
+            slopes = local_slopes(node)[: len(operands)]  # not a folded constant's
+            shares = [_times(slope, upstream) for slope in slopes]
         for operand, share in zip(operands, shares, strict=True):
             if operand in needed:
                 incoming.setdefault(operand, []).append(share)
