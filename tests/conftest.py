@@ -5,7 +5,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -126,10 +126,17 @@ class BrowserTab:
         assert self.dialogs == [], "a script ran that the page did not write"
 
 
-@pytest.fixture
-def tab(browser: Any) -> Iterator[BrowserTab]:
-    """A fresh browser tab; the test fails if its page did anything it must not."""
-    opened = BrowserTab(browser)
+Tab = TypeVar("Tab", bound=BrowserTab)
+
+
+def checked_tab(kind: type[Tab], browser: Any) -> Iterator[Tab]:
+    """A fixture's body: a fresh tab of `kind`, and a failure if its page did what it must not."""
+    opened = kind(browser)
     yield opened
     opened.assert_clean()
     opened.page.close()
+
+
+@pytest.fixture
+def tab(browser: Any) -> Iterator[BrowserTab]:
+    yield from checked_tab(BrowserTab, browser)

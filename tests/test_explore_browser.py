@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BrowserTab
+from conftest import BrowserTab, checked_tab
 from test_explore import HOSTILE, fanout, hostile
 from test_viz_draw import fxyz, sigmoid_circuit
 
@@ -50,10 +50,7 @@ class Opened(BrowserTab):
 
 @pytest.fixture
 def opened(browser: Any) -> Iterator[Opened]:
-    page = Opened(browser)
-    yield page
-    page.assert_clean()
-    page.page.close()
+    yield from checked_tab(Opened, browser)
 
 
 LECTURE_VALUES = {"x": "-2.00", "y": "5.00", "z": "-4.00", "q": "3.00", "f": "-12.00"}
