@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: demo test bench bench-fresh lint graphviz chromium clean
+.PHONY: demo test test-pythons bench bench-fresh lint graphviz chromium clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,13 @@ test: $(VENV)/.installed-test,dev,anim,examples graphviz chromium
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
+# The suite again on the oldest Python that pyproject allows and the newest this machine type
+# has, each in its own .venv-X.Y (CI runs it after `make test`); an absent one is skipped.
+OTHER_PYTHONS ?= 3.10 3.13
+
+test-pythons: graphviz chromium
+	@for version in $(OTHER_PYTHONS); do bash .ci/test-on-python $$version || exit 1; done
+
 bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/bench_engine.py
 
@@ -45,4 +52,4 @@ lint: $(VENV)/.installed-dev
 	$(PY) -m mypy autograd viz
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) $(VENV)-* out .pytest_cache .hypothesis build *.egg-info

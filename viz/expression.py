@@ -73,6 +73,9 @@ _REFUSED = {  # how to name, in an error, the Python we do not accept
 }
 
 
+TOO_DEEP = f"the expression is nested deeper than {MAX_DEPTH} levels"
+
+
 class ExpressionError(ValueError):
     """The expression or a variable name is not in the language; the message says where."""
 
@@ -100,7 +103,11 @@ def build(text: str, values: Mapping[str, float]) -> Value:
     for name in values:
         _check_variable_name(name, callable_names)
     leaves = {name: Value(number, label=name) for name, number in values.items()}
-    root = _Builder(text, leaves, callable_names).build(_parse(text))
+    tree = _parse(text)
+    try:
+        root = _Builder(text, leaves, callable_names).build(tree)
+    except RecursionError:  # the stack ran out before MAX_DEPTH: a low recursion limit
+        raise ExpressionError(TOO_DEEP) from None
     if not isinstance(root, Value):
         raise ExpressionError("the expression has no variables, so there is nothing to draw")
     used = set(topological_order(root))
@@ -138,8 +145,8 @@ def _parse(text: str) -> ast.expr:
     except SyntaxError as error:
         column = indent + (error.offset or len(source) + 1)  # 0 means "ended too early"
         raise ExpressionError(f"column {column}: syntax error: {error.msg}") from None
-    except (RecursionError, MemoryError):
-        raise ExpressionError(f"the expression is nested deeper than {MAX_DEPTH} levels") from None
+    except (RecursionError, MemoryError):  # Python 3.11 and 3.12's parser, on deep nesting
+        raise ExpressionError(TOO_DEEP) from None
 
 
 def _without_indent(text: str) -> tuple[str, int]:
@@ -162,7 +169,7 @@ class _Builder:
 
     def build(self, node: ast.expr, depth: int = 1) -> Operand:
         if depth > MAX_DEPTH:
-            raise self.error(node, f"the expression is nested deeper than {MAX_DEPTH} levels")
+            raise self.error(node, TOO_DEEP)
         if isinstance(node, ast.Constant):
             return self.number(node)
         if isinstance(node, ast.Name):
