@@ -8,6 +8,8 @@ import html.parser
 import json
 import re
 import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -264,3 +266,49 @@ def test_bad_input_is_named() -> None:
         viz.explore(fxyz(), precision=-1)
     with pytest.raises(OptionError, match="rankdir"):
         viz.explore(fxyz(), rankdir="up")
+
+
+# --- the command line ------------------------------------------------------------------------
+
+
+@needs_dot
+def test_the_command_line_writes_a_page_for_an_html_name(tmp_path: Path, capsys) -> None:
+    from viz.cli import main
+
+    page = tmp_path / "fxyz.html"
+    assert main(["(x+y)*z", "x=-2", "y=5", "z=-4", "-o", str(page)]) == 0
+    trace = trace_of(page.read_text(encoding="utf-8"))
+    assert trace["mode"] == "step"
+    by_label = {w["label"]: w["exact"] for w in trace["wires"].values() if "label" in w}
+    assert (by_label["x"], by_label["y"], by_label["z"]) == (-4.0, -4.0, 3.0)
+    quiz = tmp_path / "quiz.html"
+    assert main(["(x+y)*z", "x=-2", "y=5", "z=-4", "-o", str(quiz), "--quiz"]) == 0
+    assert trace_of(quiz.read_text(encoding="utf-8"))["mode"] == "quiz"
+    assert capsys.readouterr().out.splitlines() == [f"wrote {page}", f"wrote {quiz}"]
+
+
+def test_the_command_line_refuses_a_quiz_that_is_not_a_page(tmp_path: Path, capsys) -> None:
+    from viz.cli import main
+
+    picture = tmp_path / "f.png"
+    assert main(["x*2", "x=1", "-o", str(picture), "--quiz"]) == 2
+    assert "--quiz makes a page" in capsys.readouterr().err
+    assert main(["x*2", "x=1", "-o", str(tmp_path / "missing" / "f.html")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+@needs_dot
+def test_the_example_writes_the_three_pages(tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parent.parent / "examples" / "explore.py"
+    subprocess.run(
+        [sys.executable, str(example), "--quick", "--out", str(tmp_path)],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    pages = {name: (tmp_path / f"{name}.html").read_text(encoding="utf-8") for name in
+             ("fxyz", "sigmoid", "quiz")}  # fmt: skip
+    assert [trace_of(pages[name])["mode"] for name in pages] == ["step", "step", "quiz"]
+    boxes = [g for g in svg_of(pages["sigmoid"]).iter(f"{SVG}g") if g.get("id") == "box-c0"]
+    assert len(boxes) == 1  # the sigmoid drawn boxed

@@ -29,6 +29,7 @@ from viz.film import check_gif, write_frames, write_gif
 from viz.options import OptionError
 from viz.scene import GraphTooLargeError
 from viz.steps import png_frames
+from viz.webpage import PAGE_SUFFIXES, check_page_path
 
 PROGRAM = "gategrad"
 USAGE_ERROR = 2  # argparse's exit status for bad input; we keep it for every bad input
@@ -39,6 +40,8 @@ examples:
   {PROGRAM} "(x+y)*z" x=-2 y=5 z=-4 -o fxyz.png
   {PROGRAM} "1/(1+exp(-(w0*x0+w1*x1+w2)))" w0=2 x0=-1 w1=-3 x1=-2 w2=-3 -o sig.png --gif sig.gif
   {PROGRAM} "max(x, y) * z" x=1 y=2 z=3 -o max.svg --frames max_steps
+  {PROGRAM} "(x+y)*z" x=-2 y=5 z=-4 -o fxyz.html     (a page: step through it in a browser)
+  {PROGRAM} "(x+y)*z" x=-2 y=5 z=-4 -o quiz.html --quiz
   {PROGRAM} "(-x*2)" x=3 -o neg.png     (parentheses or spaces for a leading -: "-x * 2")
 
 the expression: numbers, variables, + - * / ** (the exponent a number),
@@ -90,7 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "-o", "--output", metavar="OUT", type=Path,
-        help=f"the picture to write; the suffix picks the format: {' '.join(FORMATS)}",
+        help=f"the picture to write; the suffix picks the format: {' '.join(FORMATS)}, "
+        "or .html: a page to step through the backward pass in a browser",
     )  # fmt: skip
     parser.add_argument(
         "--frames", metavar="DIR", type=Path,
@@ -100,6 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--gif", metavar="PATH", type=Path, help="also write the backward pass as an animated GIF"
     )
+    parser.add_argument(
+        "--quiz", action="store_true",
+        help="with an .html output: the page asks for each gradient instead of showing it",
+    )  # fmt: skip
     parser.add_argument(
         "--precision", metavar="N", type=int, default=2,
         help="decimals of the numbers on the wires (default 2)",
@@ -150,7 +158,12 @@ def check_arguments(args: argparse.Namespace) -> None:
 def check_outputs(args: argparse.Namespace) -> None:
     """Refuse, before anything is drawn or written, output paths that could not be written:
     so a mistake in the last output does not leave the first ones written."""
-    _library_check("-o", args.output, output_format)  # the renderer's own: suffix and folder
+    if is_page(args.output):
+        _library_check("-o", args.output, check_page_path)
+    else:
+        _library_check("-o", args.output, output_format)  # the renderer's own: suffix and folder
+        if args.quiz:
+            raise CommandLineError(f"--quiz makes a page: name an .html output, not {args.output}")
     if args.gif is not None:
         _library_check("--gif", args.gif, check_gif)  # Pillow, suffix and folder
     if args.frames is not None:
@@ -167,6 +180,10 @@ def check_outputs(args: argparse.Namespace) -> None:
     if args.frames is not None:
         first = args.frames / "step_00.png" if args.frames.is_dir() else args.frames
         _library_check("--frames", args.frames, lambda _: check_writable(first))
+
+
+def is_page(path: Path) -> bool:
+    return path.suffix.lower() in PAGE_SUFFIXES
 
 
 def _library_check(option: str, path: Path, check: Callable[[Path], object]) -> None:
@@ -245,7 +262,13 @@ def run(args: argparse.Namespace) -> list[str]:
     if args.frames is not None or args.gif is not None:
         # drawn once, and before any file is written
         pictures = png_frames(root, precision=precision, fold_constants=fold)
-    written = [str(viz.render(root, args.output, precision=precision, fold_constants=fold))]
+    if is_page(args.output):
+        page = viz.explore(
+            root, mode="quiz" if args.quiz else "step", precision=precision, fold_constants=fold
+        )
+        written = [str(page.save(args.output))]
+    else:
+        written = [str(viz.render(root, args.output, precision=precision, fold_constants=fold))]
     if args.frames is not None:
         steps = write_frames(pictures, args.frames)
         written.append(f"{len(steps)} frames into {args.frames}")

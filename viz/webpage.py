@@ -22,6 +22,7 @@ from .theme import Theme
 
 _PLACEHOLDER = re.compile(r"\{\{([A-Z]+)\}\}")
 _FONT = re.compile(r"[^A-Za-z0-9 ,-]")  # what of a font list goes into the page's CSS
+PAGE_SUFFIXES = (".html", ".htm")
 
 
 class Page:
@@ -39,10 +40,7 @@ class Page:
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the page to `path` (an .html file in a folder that exists)."""
-        path = Path(path)
-        if path.suffix.lower() not in (".html", ".htm"):
-            raise ValueError(f"a page is saved as .html, got {str(path)!r}")
-        check_folder(path)
+        path = check_page_path(Path(path))
         path.write_text(self.html, encoding="utf-8")
         return path
 
@@ -57,6 +55,17 @@ class Page:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         return {"text/html": self._repr_html_(), "image/svg+xml": self.svg}
+
+
+def check_page_path(path: Path) -> Path:
+    """`path`, if a page can be saved there: an .html name in a folder that exists.
+
+    Checked before anything is drawn by the command line, and by `Page.save`.
+    """
+    if path.suffix.lower() not in PAGE_SUFFIXES:
+        raise ValueError(f"a page is saved as .html, got {str(path)!r}")
+    check_folder(path)
+    return path
 
 
 def asset(name: str) -> str:
