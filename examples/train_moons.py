@@ -9,6 +9,11 @@ its wire), the epoch's loss and accuracy, and the decision boundary.
 
     python examples/train_moons.py            # 100 epochs, 10 to 15 seconds
     python examples/train_moons.py --quick    # 20 epochs, for `make demo`
+    python examples/train_moons.py --tape     # the same training, each batch replayed on a tape
+
+With --tape, the loss of one example is traced once (`autograd.trace`) and each
+batch is one replay of that graph over the batch's rows: the same numbers to
+rounding, computed by numpy a whole column of examples at a time.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from _example import example_parser, output_folder
 from tqdm import tqdm
 
 import viz
-from autograd import Value
+from autograd import Value, trace
 from autograd.nn import MLP
 from autograd.nn.datasets import make_moons
 from autograd.nn.losses import hinge, l2_penalty, mean
@@ -44,6 +49,46 @@ def batch_loss(model: MLP, X: np.ndarray, y: np.ndarray) -> tuple[Value, float]:
     return loss, correct / len(y)
 
 
+# One training step's work before the optimizer moves: the batch's loss and accuracy,
+# and the loss's gradient added into every parameter's .grad.
+Step = Callable[[np.ndarray, np.ndarray], tuple[float, float]]
+
+
+def scalar_step(model: MLP) -> Step:
+    """The step on the scalar engine: one graph per example, one backward pass."""
+
+    def step(X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+        loss, accuracy = batch_loss(model, X, y)
+        loss.backward()
+        return loss.data, accuracy
+
+    return step
+
+
+def tape_step(model: MLP) -> Step:
+    """The same step on tapes: one example's graph recorded once, replayed over each batch."""
+
+    def example_loss(x1: Value, x2: Value, label: Value) -> Value:
+        (score,) = model([x1, x2])
+        return (1.0 - label * score).max(0.0)  # hinge(score, label), with the label a Value
+
+    def example_score(x1: Value, x2: Value) -> Value:
+        return model([x1, x2])[0]
+
+    losses_tape = trace(example_loss, [0.0, 0.0, 1.0])
+    scores_tape = trace(example_score, [0.0, 0.0])
+
+    def step(X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+        # output_grad 1/len(y): the gradient of the mean loss, not of the sum
+        losses = losses_tape.backward(np.column_stack([X, y]), output_grad=1.0 / len(y))
+        penalty = L2_STRENGTH * l2_penalty(model.parameters())  # one small scalar graph
+        penalty.backward()
+        correct = np.sum((scores_tape(X) > 0) == (y > 0))
+        return float(losses.mean()) + penalty.data, correct / len(y)
+
+    return step
+
+
 def train(
     model: MLP,
     X: np.ndarray,
@@ -52,13 +97,16 @@ def train(
     batch_size: int,
     seed: int,
     after_epoch: Callable[[float, float], None] | None = None,
+    step: Step | None = None,
 ) -> tuple[list[float], list[float], float]:
     """SGD with a linearly decaying learning rate.
 
     Returns the loss and accuracy of each epoch (averaged over its batches, measured
     before each step) and the seconds one epoch's training took on average.
     `after_epoch(loss, accuracy)` is called at the end of every epoch (not timed).
+    `step` computes each batch's loss and gradients (the scalar engine's by default).
     """
+    step = step or scalar_step(model)
     optimizer = SGD(model.parameters(), lr=1.0)
     rng = np.random.default_rng(seed)
     losses, accuracies = [], []
@@ -68,11 +116,10 @@ def train(
         optimizer.lr = 1.0 - 0.9 * epoch / epochs
         epoch_loss = epoch_correct = 0.0
         for batch in minibatches(len(X), batch_size, rng):
-            loss, accuracy = batch_loss(model, X[batch], y[batch])
             optimizer.zero_grad()
-            loss.backward()
+            loss, accuracy = step(X[batch], y[batch])
             optimizer.step()
-            epoch_loss += loss.data * len(batch) / len(X)
+            epoch_loss += loss * len(batch) / len(X)
             epoch_correct += accuracy * len(batch)
         losses.append(epoch_loss)
         accuracies.append(epoch_correct / len(X))
@@ -152,6 +199,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--epochs", type=int, help="default 100 (20 with --quick)")
     parser.add_argument("--batch-size", type=int, default=100, help="100 = the whole dataset")
     parser.add_argument("--seed", type=int, default=2)
+    parser.add_argument(
+        "--tape", action="store_true", help="train on a tape replayed over each batch"
+    )
     args = parser.parse_args(argv)
     epochs = args.epochs if args.epochs is not None else (20 if args.quick else 100)
     if epochs < 1 or args.batch_size < 1:
@@ -162,7 +212,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{model}: {len(model.parameters())} parameters")
     timeline = viz.Timeline(groups="collapse")
     record = recorder(model, X, y, timeline, resolution=16 if args.quick else 24)
-    losses, accuracies, seconds = train(model, X, y, epochs, args.batch_size, args.seed, record)
+    step = tape_step(model) if args.tape else scalar_step(model)
+    losses, accuracies, seconds = train(
+        model, X, y, epochs, args.batch_size, args.seed, record, step
+    )
 
     out = output_folder(args)
     page = timeline.save(out / "moons_training.html")

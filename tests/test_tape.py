@@ -5,7 +5,10 @@ fresh Values for each row, and `sum(losses).backward()` (or a backward per row,
 which adds the same) for the gradients of the shared leaves.
 """
 
+import importlib.util
 import math
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,6 +17,7 @@ from hypothesis import strategies as st
 
 from autograd import BranchError, Value, trace
 from autograd.nn import MLP
+from autograd.nn.datasets import make_moons
 from autograd.nn.optim import SGD
 from autograd.testing import INPUT_RANGE, expressions
 
@@ -304,3 +308,34 @@ def test_an_empty_batch_gives_no_outputs_and_no_gradient():
     assert tape.backward(np.empty((0, 1))).shape == (0,)
     assert w.grad == 0.0
     assert "1 parameters" in repr(tape) and len(tape) == 2
+
+
+# --- the example's --tape training ----------------------------------------------------
+
+
+def load_train_moons():
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    sys.path.insert(0, str(examples))  # the example imports its neighbour _example.py
+    try:
+        spec = importlib.util.spec_from_file_location("train_moons", examples / "train_moons.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(examples))
+    return module
+
+
+def test_train_moons_on_the_tape_follows_the_scalar_training():
+    train_moons = load_train_moons()
+    X, y = make_moons(30, noise=0.1, rng=0)
+    runs = []
+    for make_step in (train_moons.scalar_step, train_moons.tape_step):
+        model = MLP(2, [6, 6, 1], rng=0)
+        losses, accuracies, _ = train_moons.train(
+            model, X, y, epochs=4, batch_size=8, seed=0, step=make_step(model)
+        )
+        runs.append((losses, accuracies, [p.data for p in model.parameters()]))
+    (scalar_losses, scalar_accuracy, scalar_weights), (losses, accuracy, weights) = runs
+    assert losses == pytest.approx(scalar_losses, rel=1e-9)
+    assert accuracy == scalar_accuracy
+    assert weights == pytest.approx(scalar_weights, rel=1e-9, abs=1e-12)

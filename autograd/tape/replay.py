@@ -6,11 +6,11 @@ computes. Varying nodes hold one float64 array each, one entry per example of
 the block, computed gate by gate with the array rules of `autograd.tape.rules`.
 
 Backward runs the gates in reverse, as `Value.backward` does, on a matrix of
-gradients with one row per varying node: each gate adds `local derivative ×
-its gradient` into its operands' rows. A shared operand (a weight) receives the
-sum of that over the block's examples, which is what `sum(losses).backward()`
-on the scalar graphs adds into it; those sums are taken together at the end of
-the block, then passed down the shared gates once, to the leaves.
+gradients with a row per varying node: each gate hands `local derivative × its
+gradient` to its operands' rows. A shared operand (a weight) receives the sum of
+that over the block's examples, which is what `sum(losses).backward()` on the
+scalar graphs adds into it; those sums are taken together at the end of the
+block, then passed down the shared gates once, to the leaves.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .. import ops
 from ..ops import checked_rule
 from .record import COMPARE, Comparison, Program
-from .rules import ONE, BatchRule, batch_rule_of
+from .rules import BUILT_IN, ONE, BatchRule, batch_rule_of
 
 
 class ArrayStep(NamedTuple):
@@ -43,12 +44,20 @@ class SharedStep(NamedTuple):
     const: tuple[float, ...]
 
 
+# What an operand does with its share of a gate's gradient in backward, decided once:
+SET = 0  # the first share into the operand's row overwrites it (no zeroing, no addition)
+ADD = 1  # a later share adds to it
+SHARED = 2  # a shared operand collects the block's sum instead
+SAME_ROW = 3  # the only user is an add gate: the operand's gradient *is* the gate's; one row
+
+
 class Contribution(NamedTuple):
     """Where one operand of a gate sends its share of the gradient in backward."""
 
     slot: int  # which local derivative
-    row: int  # the operand's row of gradients, or -1 for a shared operand ...
-    node: int  # ... which then collects into its node number
+    row: int  # the operand's row of gradients (varying operands)
+    node: int  # the operand's node number (shared operands)
+    how: int  # SET, ADD, SHARED or SAME_ROW
 
 
 class Shared(NamedTuple):
@@ -71,7 +80,7 @@ class Replay:
 
     def __init__(self, program: Program) -> None:
         self.program = program
-        varying, reaches = program.varying, program.reaches_output
+        varying = program.varying
         rules: dict[object, BatchRule] = {}
         self.array_steps: list[ArrayStep] = []
         self.shared_steps: list[SharedStep] = []
@@ -84,23 +93,43 @@ class Replay:
             else:
                 rule = checked_rule(step.gate)
                 self.shared_steps.append(SharedStep(rule, step.out, step.operands, const))
-        # One row of gradients per varying node the output depends on.
-        rows = [node for node, v in enumerate(varying) if v and reaches[node]]
-        self.grad_row = {node: row for row, node in enumerate(rows)}
-        # The backward plan: array steps on the output's path, last first.
-        self.backward_plan = [
-            (k, self.grad_row[step.out], self._contributions(step))
-            for k, step in enumerate(self.array_steps)
-            if reaches[step.out]
-        ][::-1]
+        self._plan_backward()
         self.row_comparisons = [c for c in program.comparisons if _compares_rows(c, varying)]
         self.shared_comparisons = [c for c in program.comparisons if c not in self.row_comparisons]
 
-    def _contributions(self, step: ArrayStep) -> tuple[Contribution, ...]:
-        return tuple(
-            Contribution(slot, self.grad_row.get(node, -1), node)
-            for slot, node in enumerate(step.operands)
-        )
+    def _plan_backward(self) -> None:
+        """Decide, once, the gradient row of each varying node and how each share reaches it.
+
+        Most nodes of a network have a single user, so most rows need no zeroing and
+        no addition: the first share is written, and an add gate's operands with no
+        other user share the gate's row outright (their gradient is the gate's).
+        """
+        varying, reaches = self.program.varying, self.program.reaches_output
+        on_path = [(k, step) for k, step in enumerate(self.array_steps) if reaches[step.out]]
+        users = [0] * len(varying)
+        for _, step in on_path:
+            for node in step.operands:
+                users[node] += 1
+        self.grad_row = {self.program.output: 0}
+        self.n_rows = 1 if varying[self.program.output] else 0
+        self.backward_plan = []
+        for k, step in reversed(on_path):
+            contributions = []
+            for slot, node in enumerate(step.operands):
+                if not varying[node]:
+                    contributions.append(Contribution(slot, -1, node, SHARED))
+                    continue
+                if node in self.grad_row:
+                    how = ADD
+                elif users[node] == 1 and step.rule is BUILT_IN[ops.ADD]:
+                    self.grad_row[node] = self.grad_row[step.out]
+                    how = SAME_ROW
+                else:
+                    self.grad_row[node] = self.n_rows
+                    self.n_rows += 1
+                    how = SET
+                contributions.append(Contribution(slot, self.grad_row[node], node, how))
+            self.backward_plan.append((k, self.grad_row[step.out], tuple(contributions)))
 
     # --- forward --------------------------------------------------------------------
 
@@ -158,27 +187,31 @@ class Replay:
 
         The gradients of varying nodes live in the block's matrix and end with it.
         """
-        grads = np.zeros((len(self.grad_row), len(seed)))
+        grads = np.empty((self.n_rows, len(seed)))  # every row is SET before it is read
         grad_of = list(grads)  # one view per row, made once
-        output = self.program.output
-        if output in self.grad_row:
-            grad_of[self.grad_row[output]][:] = seed
+        if self.program.varying[self.program.output]:
+            grad_of[0][:] = seed
         scratch = np.empty(len(seed))
         into_shared: list[tuple[int, Any, np.ndarray]] = []  # summed at the end, together
         for k, out_row, contributions in self.backward_plan:
             upstream = grad_of[out_row]
             local = block.derivatives[k]
-            for slot, row, node in contributions:
-                derivative = local[slot]
-                if row < 0:
-                    into_shared.append((node, derivative, upstream))
+            for slot, row, node, how in contributions:
+                if how == SAME_ROW:
                     continue
-                into = grad_of[row]
-                if derivative is ONE:
-                    np.add(into, upstream, out=into)
+                derivative = local[slot]
+                if how == SHARED:
+                    into_shared.append((node, derivative, upstream))
+                elif how == SET:
+                    if derivative is ONE:
+                        np.copyto(grad_of[row], upstream)
+                    else:
+                        np.multiply(derivative, upstream, out=grad_of[row])
+                elif derivative is ONE:
+                    np.add(grad_of[row], upstream, out=grad_of[row])
                 else:
                     np.multiply(derivative, upstream, out=scratch)
-                    np.add(into, scratch, out=into)
+                    np.add(grad_of[row], scratch, out=grad_of[row])
         if into_shared:
             _sum_into(shared_grads, into_shared, len(seed))
 
