@@ -51,7 +51,9 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
 
     No `.grad` is read or changed. An input the output does not depend on gets
     0. With `create_graph=True` the results are built of gates (differentiable
-    again); otherwise they are leaves holding backward()'s numbers.
+    again); otherwise they are leaves holding backward()'s numbers. A result
+    may be a Value of the graph itself, as no gate is made where none is needed:
+    d(x·y)/dx is y, d(eˣ)/dx is eˣ (so set a label on a result with care).
     """
     _check_arguments(output, inputs, create_graph)
     gates_root_first = [node for node in reversed(topological_order(output)) if not node.is_leaf]

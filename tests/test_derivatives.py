@@ -439,3 +439,10 @@ def test_a_picture_of_a_derivative_boxes_the_backward_pass_and_not_the_forward_g
     assert ">σ<" in source and ">σ<" not in box  # the forward gate it reads is outside
     collapsed = viz.draw(dfdx, show_grad=False, groups="collapse").source
     assert ">∂sigmoid<" in collapsed and "cluster" not in collapsed
+
+
+def test_a_derivative_that_is_a_value_of_the_graph_is_that_value():
+    x, y = Value(3.0), Value(4.0)
+    e = x.exp()
+    assert grad(x * y, [x], create_graph=True)[0] is y
+    assert grad(e, [x], create_graph=True)[0] is e
