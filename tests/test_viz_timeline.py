@@ -5,7 +5,9 @@ page itself is tested in the browser (test_viz_timeline_page.py)."""
 
 from __future__ import annotations
 
+import json
 import math
+import re
 import shutil
 import subprocess
 import sys
@@ -291,3 +293,19 @@ def test_every_step_has_a_plane_of_one_grid_or_none() -> None:
     with pytest.raises(TypeError, match=r"plane must be a viz\.Plane, got list"):
         timeline.add(fxyz(), plane=[[1, 2], [3, 4]])  # type: ignore[arg-type]
     assert len(timeline) == 1
+
+
+@needs_dot
+def test_metrics_and_gradients_that_are_not_finite_still_make_a_page() -> None:
+    """nan and inf are written as words, and the plots leave them out (JSON has no nan)."""
+    timeline = Timeline()
+    for k, x in enumerate((1.0, math.inf, 2.0)):
+        f = (Value(x, "x") * Value(2.0, "w")).log()  # x = inf: log(inf) = inf, its gradient 0
+        timeline.add(f, loss=math.nan if k == 0 else float(k))
+    page = timeline.page().html
+    data = re.search(r'id="timeline-data">(.*?)</script>', page, re.S)
+    assert data is not None
+    parsed = json.loads(data.group(1))
+    assert [step["metrics"] for step in parsed["steps"]] == [["nan"], ["1"], ["2"]]
+    assert parsed["marks"][0][0] is None and parsed["marks"][0][1] is not None
+    assert "inf" in parsed["steps"][1]["values"]
