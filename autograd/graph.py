@@ -151,8 +151,9 @@ def fresh_pass(root: Value) -> Iterator[Iterator[Value]]:
     yielded `steps` instead: the same pass one gate at a time, as `backward_steps`
     yields it. On leaving the block, at its end, on an error or on Ctrl-C, every `.grad`
     is put back exactly as it was (-0.0 included): drawing a graph, or recording its
-    pass, does not change it. This is the only place where
-    gradients are saved and put back; backward() itself only adds.
+    pass, does not change it. Nothing outside this module saves or restores
+    gradients; here fresh_pass, backward_steps and backward() share `_set_aside`,
+    `_add_back` and `_put_back`.
     """
     aside: Aside = []
     try:
