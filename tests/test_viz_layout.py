@@ -4,8 +4,8 @@ Drawn with one `x` branching to every gate, their wires cross the whole picture
 once per use and Graphviz's layout time explodes (minutes, or a crash). A leaf
 used far and wide is drawn once per use instead, each copy labelled k/n, and the
 size guard counts the columns the wires will cross, so what is still too costly
-is refused before Graphviz starts. The full sizes are timed in
-benchmarks/bench_layout.py; these sizes keep the suite fast.
+(many values each used twice far apart, say) is refused before Graphviz starts.
+The full sizes are timed in benchmarks/bench_layout.py; these keep the suite fast.
 """
 
 from __future__ import annotations
@@ -164,7 +164,7 @@ def test_a_500_term_sum_renders(tmp_path: Path) -> None:
 
 
 def fanned_out_inner_value(uses: int) -> Value:
-    """An inner value (not a leaf, so not copied) used by gates all along a chain."""
+    """An inner value, h = tanh(x), used by gates all along a chain: s = 0.9·s + h."""
     h = Value(0.3, "x").tanh()
     s = h
     for _ in range(uses):
@@ -172,18 +172,47 @@ def fanned_out_inner_value(uses: int) -> Value:
     return s
 
 
+def test_an_inner_value_used_far_and_wide_is_copied_by_a_name_its_wire_ends_in() -> None:
+    s = fanned_out_inner_value(30)
+    s.backward()
+    h = next(n for n in topological_order(s) if n.gate is not None and n.gate.name == "tanh")
+    drawn = wires(parse(viz.draw(s).source))
+    (own,) = [w for w in drawn if w.source == "tanh"]
+    assert own.label.end == "#1" and own.target is None  # its whole gradient, then the name
+    assert own.label.grad == format_number(h.grad)
+    copies = [w for w in drawn if w.label.start is not None and w.label.start.startswith("#1")]
+    assert sorted(w.label.start for w in copies) == sorted(f"#1{k}/31" for k in range(1, 32))
+    shares = sum(float(w.label.grad or "nan") for w in copies)
+    assert math.isclose(shares, h.grad, rel_tol=0.05)  # each share rounded as it is shown
+    assert layout_cost(scene_of(s), []).crossings == 0
+
+
+def long_skips(steps: int, skip: int) -> Value:
+    """v_t = 0.9·v_(t-1) + v_(t-skip): every value used twice, `skip` steps apart.
+
+    Two uses are too few to copy, so each skip is a wire across the picture.
+    """
+    values = [Value(0.5, "x")]
+    for t in range(steps):
+        v = values[-1] * 0.9
+        if t >= skip:
+            v = v + values[-skip]
+        values.append(v)
+    return values[-1]
+
+
 def test_the_guard_refuses_wires_that_would_cross_too_many_columns() -> None:
     with pytest.raises(viz.GraphTooLargeError) as refused:
-        viz.draw(fanned_out_inner_value(80))
+        viz.draw(long_skips(100, 20))
     message = str(refused.value)
-    assert "the output of tanh" in message  # which value causes it
+    assert "the output of +" in message  # which value causes it
     assert "smaller part of the graph" in message  # what to do
-    assert layout_cost(scene_of(fanned_out_inner_value(80)), []).crossings > MAX_CROSSINGS
+    assert layout_cost(scene_of(long_skips(100, 20)), []).crossings > MAX_CROSSINGS
 
 
 def test_the_guard_warns_before_a_slow_layout() -> None:
     with pytest.warns(viz.GraphTooLargeWarning, match="several seconds"):
-        viz.draw(fanned_out_inner_value(40))
+        viz.draw(long_skips(60, 20))
 
 
 def plain_positions(source: str) -> dict[str, tuple[float, float]]:

@@ -103,6 +103,10 @@ def columns(scene: Scene, aligned: list[str]) -> dict[str, int]:
     height = _longest_paths(scene, backward=True)
     last = max(height.values(), default=0)
     column = {node: last - h for node, h in height.items()}
+    tails = {tail for tail, _, _ in _edges(scene)}
+    for wire in scene.wires:  # a value's own wire that ends in a name: just after its gate
+        if wire.kind != "output" and wire.id not in tails and wire.source is not None:
+            column[wire.id] = column.get(wire.source, 0) + 1
     for wid in aligned:
         column[wid] = 0
     return column
@@ -151,7 +155,7 @@ def check_layout(scene: Scene, aligned: list[str]) -> None:
             f"the graph is too large to lay out: {why}, and Graphviz places each crossing "
             f"as a point of its own (it would take minutes past {MAX_CROSSINGS}, or crash); "
             "a value used by many gates far apart does this: draw a smaller part of the "
-            "graph (fewer steps or terms), or give that value a leaf of its own"
+            "graph (fewer steps or terms)"
         )
     warn_caller(
         f"the graph is slow to lay out ({why}): Graphviz may take several seconds",

@@ -38,10 +38,10 @@ WARN_NODES = 500
 MAX_NODES = 2000
 
 # A leaf used this many times or more, whose branches would reach across more
-# than COPY_REACH gate columns in all, is drawn once per use (see copied_leaves).
+# than COPY_REACH gate columns in all, is drawn once per use (see copied_values).
 COPY_MIN_USES = 3
 COPY_REACH = 16
-COPIES_NAMED = 3  # the note names this many copied leaves, then says how many more
+COPIES_NAMED = 3  # the note names this many copied values, then says how many more
 
 
 class GraphTooLargeWarning(UserWarning):
@@ -187,7 +187,7 @@ def build_scene(
     if groups == "collapse":
         check_size(len(gates.nodes) + sum(1 for n in order if n.gate is None), groups, order)
     uses, constants = _uses(order, gates.drawn, options.fold_constants)
-    copied = copied_leaves(order, uses)
+    copied = copied_values(order, uses, gates.drawn)
     wiring = _Wiring(root, order, state, gates, boxes, active, options)
     return Scene(
         nodes=tuple(gates.nodes),
@@ -349,35 +349,49 @@ def _uses(
     return uses, sorted(constants, key=lambda c: c.after)
 
 
-def copied_leaves(order: list[Value], uses: dict[int, list[_Use]]) -> frozenset[int]:
-    """Step 3b: the leaves drawn once per use, as labelled copies next to each gate.
+def copied_values(
+    order: list[Value], uses: dict[int, list[_Use]], drawn: dict[int, str]
+) -> frozenset[int]:
+    """Step 3b: the values drawn once per use, as labelled copies next to each gate.
 
     One wire that branches to gates all along a long graph (a weight used at
     every step of an RNN, the x of a polynomial) crosses the whole picture once
     per use, and Graphviz's positioning grows with the square of those crossings:
-    `x+x+…+x` with 100 terms takes 15 s that way. So a leaf with at least
-    COPY_MIN_USES uses whose branches would reach across more than COPY_REACH gate
-    columns in all is drawn as one short input per use instead.
+    `x+x+…+x` with 100 terms takes 15 s that way. So a value with at least
+    COPY_MIN_USES uses whose branches would reach across more than COPY_REACH
+    columns of circles in all is drawn as one short input per use instead (an
+    inner value also keeps its own wire out of its gate, ending in the name its
+    copies carry). Uses by the circles of one column (a layer of a network)
+    reach no distance at all.
     """
-    height = _heights(order)
+    height = _heights(order, drawn)
     copied = set()
     for v, value_uses in uses.items():
-        if order[v].gate is not None or len(value_uses) < COPY_MIN_USES:
+        if len(value_uses) < COPY_MIN_USES or any(use.target is None for use in value_uses):
             continue
-        reach = [max(height[j] for j, _ in use.consumers) for use in value_uses if use.consumers]
-        if len(reach) == len(value_uses) and sum(max(reach) - h for h in reach) > COPY_REACH:
+        reach = [height[use.target] for use in value_uses if use.target is not None]
+        if sum(max(reach) - h for h in reach) > COPY_REACH:
             copied.add(v)
     return frozenset(copied)
 
 
-def _heights(order: list[Value]) -> list[int]:
-    """How many gates each value is from the root (the root is 0): its column from the right."""
+def _heights(order: list[Value], drawn: dict[int, str]) -> dict[str, int]:
+    """How many circles each circle is from the root's (0): its column from the right.
+
+    Counted between circles as drawn, so a collapsed composite is one circle.
+    Graph order puts every gate after its operands, so one pass from the root
+    back settles them all (a collapsed composite takes the height of its latest gate).
+    """
     index = {node: i for i, node in enumerate(order)}
-    height = [0] * len(order)
-    for j in range(len(order) - 1, -1, -1):  # children come after their parents
+    height: dict[str, int] = {}
+    for j in range(len(order) - 1, -1, -1):
+        if j not in drawn:
+            continue
+        here = height.setdefault(drawn[j], 0)
         for parent in order[j].parents:
             p = index[parent]
-            height[p] = max(height[p], height[j] + 1)
+            if p in drawn and drawn[p] != drawn[j]:
+                height[drawn[p]] = max(height.get(drawn[p], 0), here + 1)
     return height
 
 
@@ -407,6 +421,7 @@ class _Wiring:
         self.number = options.number
         self.constant_text = options.constant
         self.wires: list[Wire] = []
+        self.tags: dict[int, str] = {}  # names of unlabelled inner values drawn once per use
 
     def draw(
         self, uses: dict[int, list[_Use]], constants: list[_Constant], copied: frozenset[int]
@@ -497,29 +512,43 @@ class _Wiring:
             )
         )
 
+    def trunk(
+        self,
+        v: int,
+        uses: list[_Use],
+        group: str | None,
+        start: str | None = None,
+        name: str | None = None,
+        end: str | None = None,
+    ) -> str:
+        """A value's own wire, with its whole gradient, out of its gate (or from its
+        name `start`, for a leaf)."""
+        consumers = tuple(c for use in uses for c in use.consumers)
+        return self.add(
+            Wire(
+                self.next_id(),
+                "trunk",
+                self.number(self.order[v].data),
+                self.grad("trunk", v, consumers),
+                self.source(v),
+                None,
+                group=group,
+                reserve=self.reserve(v),
+                active=any(self.is_active(use) for use in uses),
+                node=v,
+                consumers=consumers,
+                start=start,
+                name=name,
+                end=end,
+            )
+        )
+
     def trunk_and_branches(self, v: int, node: Value, uses: list[_Use]) -> None:
         source = self.source(v)
         trunk_box = self.box_of(source)
         for use in uses:
             trunk_box = self.boxes.common(trunk_box, self.box_of(use.target))
-        consumers = tuple(c for use in uses for c in use.consumers)
-        trunk = self.add(
-            Wire(
-                self.next_id(),
-                "trunk",
-                self.number(node.data),
-                self.grad("trunk", v, consumers),
-                source,
-                None,
-                start=self.start(node),
-                name=self.name(node),
-                group=trunk_box,
-                reserve=self.reserve(v),
-                active=any(self.is_active(use) for use in uses),
-                node=v,
-                consumers=consumers,
-            )
-        )
+        trunk = self.trunk(v, uses, trunk_box, start=self.start(node), name=self.name(node))
         for use in uses:
             self.add(
                 Wire(
@@ -539,7 +568,14 @@ class _Wiring:
             )
 
     def copies(self, v: int, node: Value, uses: list[_Use]) -> None:
-        """A leaf drawn once per use: each copy is a branch of its own, that use's share."""
+        """A value drawn once per use: each copy is a branch of its own, that use's share.
+
+        An inner value first gets its own wire out of its gate, with its whole
+        gradient, ending in the name its copies start with.
+        """
+        name = self.copy_name(v)
+        if node.gate is not None:
+            self.trunk(v, uses, self.box_of(self.source(v)), end=name)
         for k, use in enumerate(uses, start=1):
             self.add(
                 Wire(
@@ -549,7 +585,7 @@ class _Wiring:
                     self.grad("branch", v, use.consumers),
                     None,
                     use.target,
-                    start=self.start(node),
+                    start=name,
                     group=self.box_of(use.target),
                     reserve=self.use_reserve(use),
                     active=self.is_active(use),
@@ -560,11 +596,19 @@ class _Wiring:
                 )
             )
 
+    def copy_name(self, v: int) -> str:
+        """What the copies of value `v` are called: a leaf's name, an inner value's label,
+        or for an unlabelled inner value `#1`, `#2`... in the order they are drawn."""
+        node = self.order[v]
+        if node.gate is None or node.label:
+            return self.start(node) or node.label or ""
+        return self.tags.setdefault(v, f"#{len(self.tags) + 1}")
+
     def copies_note(self, copied: frozenset[int]) -> str | None:
-        """One line saying which leaves are drawn once per use, and what their copies add up to."""
+        """One line saying which values are drawn once per use, and what their copies add up to."""
         if not copied:
             return None
-        named = [self.start(self.order[v]) or "?" for v in sorted(copied)[:COPIES_NAMED]]
+        named = [self.copy_name(v) for v in sorted(copied)[:COPIES_NAMED]]
         more = len(copied) - len(named)
         who = ", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else named[0]
         if more:

@@ -268,6 +268,7 @@ def _without_numbers(scene: Scene) -> Scene:
     """The scene with the numbers that change from step to step taken out: its shape."""
     return replace(
         scene,
+        copies=None,  # it says what the copies' gradients add up to
         wires=tuple(
             replace(w, value="", grad=None, reserve=None, consumers=_gates_only(w.consumers))
             for w in scene.wires
