@@ -78,7 +78,7 @@ def plot_trajectories(newton: list[float], descent: list[float], path: Path) -> 
     curve.set_title("the steps on f")
     curve.legend()
     for xs, style, name in ((descent, "o-", "gradient descent"), (newton, "s-", "Newton")):
-        distances = [abs(x - MINIMUM) for x in xs]
+        distances = [abs(x - MINIMUM) for x in xs]  # an exact 0 is drawn at 1e-17: no log of 0
         errors.semilogy(range(len(xs)), [max(d, 1e-17) for d in distances], style, label=name)
     errors.set_xlabel("step")
     errors.set_ylabel("|x - ln 3|")
