@@ -14,7 +14,6 @@ page's Content-Security-Policy forbids every request, so it works from
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from autograd import Value, topological_order
@@ -26,7 +25,7 @@ from .scene import build_scene, finished_state, root_name
 from .steps import Recording, step_texts
 from .theme import Theme, chosen
 from .trace import build_trace
-from .webpage import Page, asset, fill, notebook_height, script_json, theme_style
+from .webpage import Page, asset, notebook_height, script_json, standalone, theme_style
 
 MODES = ("step", "quiz")
 
@@ -75,12 +74,10 @@ def explore(
 
 def _page(svg: str, trace: dict[str, Any], theme: Theme, mode: str, title: str) -> str:
     parts = {
-        "TITLE": html.escape(title),
-        "MODE": mode,
         "STEP": f"{trace['n']} / {trace['n']}",
-        "STYLE": theme_style(theme, "explorer.css"),
         "SVG": svg,
         "DATA": script_json(trace),
         "SCRIPT": asset("explorer.js"),
     }
-    return fill("explorer.html", parts)
+    style = theme_style(theme, "explorer.css")
+    return standalone("explorer.html", parts, title=title, style=style, kind=mode)

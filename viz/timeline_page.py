@@ -24,7 +24,7 @@ from xml.etree import ElementTree as ET
 
 from .hooks import SVG, hooked_svg
 from .plane import plane_svg
-from .webpage import Page, asset, fill, notebook_height, script_json, theme_style
+from .webpage import Page, asset, notebook_height, script_json, standalone, theme_style
 
 if TYPE_CHECKING:
     from .timeline import Timeline
@@ -228,8 +228,6 @@ def page(timeline: Timeline, picture: Picture) -> Page:
         else ""
     )
     parts = {
-        "TITLE": escape(title),
-        "STYLE": theme_style(timeline.options.theme, "timeline.css", off=OFF_COLOR),
         "LAST": str(last),
         "COUNT": f"{last + 1} / {last + 1}",
         "SVG": svg,
@@ -239,4 +237,6 @@ def page(timeline: Timeline, picture: Picture) -> Page:
         "DATA": script_json(data),
         "SCRIPT": asset("timeline.js"),
     }
-    return Page(fill("timeline.html", parts), svg, notebook_height(svg), title)
+    style = theme_style(timeline.options.theme, "timeline.css", off=OFF_COLOR)
+    html = standalone("timeline.html", parts, title=title, style=style, kind="timeline")
+    return Page(html, svg, notebook_height(svg), title)

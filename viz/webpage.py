@@ -95,7 +95,17 @@ def theme_style(theme: Theme, sheet: str, **extra: str) -> str:
     return f":root{{{variables}}}\n" + asset(sheet)
 
 
-def fill(template: str, parts: Mapping[str, str]) -> str:
+def standalone(body: str, parts: Mapping[str, str], *, title: str, style: str, kind: str) -> str:
+    """A whole page: `viz/page/page.html` (the head every page shares: the Content-Security-
+    Policy that forbids every request, the title and the style) around the body template
+    `body` (a file of `viz/page/`) with its {{PARTS}} put in; `kind` is the body's class."""
+    inside = _fill(body, parts)
+    return _fill(
+        "page.html", {"TITLE": html.escape(title), "STYLE": style, "CLASS": kind, "BODY": inside}
+    )
+
+
+def _fill(template: str, parts: Mapping[str, str]) -> str:
     """The template (a file of `viz/page/`) with its {{PARTS}} put in, in one pass:
     nothing put in is read again, so no text can smuggle in a placeholder."""
     return _PLACEHOLDER.sub(lambda m: parts[m.group(1)], asset(template))
