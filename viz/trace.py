@@ -41,15 +41,15 @@ def build_trace(
 ) -> Json:
     """The page's data: its steps (forward picture first) and its wires."""
     step_of = {j: k for k, (j, _) in enumerate(run.steps, start=1)}
+    fed = _fed(scene)
     steps: list[Json] = [{"title": texts[0].title, "lines": texts[0].lines, "gate": None}]
     for k, (j, _) in enumerate(run.steps, start=1):
-        fed = [w.id for w in scene.wires if any(c == j for c, _ in w.consumers)]
         steps.append(
             {"title": texts[k].title, "lines": texts[k].lines, "gate": scene.drawn.get(j),
-             "wires": fed}
+             "wires": [w.id for w in fed[j]]}
         )  # fmt: skip
     wires: Json = {}
-    events = _grad_events(scene, run, options)
+    events = _grad_events(scene, run, fed, options)
     for wire in scene.wires:
         entry: Json = {"kind": wire.kind, "value": _value_text(wire, order, root, options)}
         if wire.node is not None and wire.kind != "branch":  # a branch is a share of it
@@ -64,16 +64,23 @@ def build_trace(
     return {"n": len(run.steps), "steps": steps, "wires": wires}
 
 
-def _grad_events(scene: Scene, run: Recording, options: Options) -> dict[str, list[list[Any]]]:
+def _fed(scene: Scene) -> dict[int, list[Wire]]:
+    """Gate index -> the wires whose gradient its step sends (the wires into its circle)."""
+    fed: dict[int, list[Wire]] = defaultdict(list)
+    for wire in scene.wires:
+        for j in dict(wire.consumers):
+            fed[j].append(wire)
+    return fed
+
+
+def _grad_events(
+    scene: Scene, run: Recording, fed: dict[int, list[Wire]], options: Options
+) -> dict[str, list[list[Any]]]:
     """For each wire with a gradient: `[step, text]` whenever the text it shows changes.
 
     Only the wires a step's gate sends gradient to can change at that step (and
     the output's, when the pass starts), so this costs one look per wire and use.
     """
-    fed: dict[int, list[Wire]] = defaultdict(list)
-    for wire in scene.wires:
-        for j in dict(wire.consumers):
-            fed[j].append(wire)
     outputs = [w for w in scene.wires if w.kind == "output"]
     shown: dict[str, str] = {}
     events: dict[str, list[list[Any]]] = {}
