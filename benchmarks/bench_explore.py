@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
@@ -61,9 +62,9 @@ def main(argv: list[str] | None = None) -> None:
             root = build()
             root.backward()
             gates = sum(1 for node in topological_order(root) if node.gate is not None)
-            render = best(lambda: viz.render(root, svg, groups=groups), args.repeat)
+            render = best(partial(viz.render, root, svg, groups=groups), args.repeat)
             page = viz.explore(root, groups=groups)
-            explore = best(lambda: viz.explore(root, groups=groups), args.repeat)
+            explore = best(partial(viz.explore, root, groups=groups), args.repeat)
             size = len(page.html.encode())
             print(f"{name:<18} {groups:<9} {gates:>5} {render:>11.3f}s {explore:>8.3f}s "
                   f"{explore / render:>6.2f} {size / 1000:>8.1f} KB")  # fmt: skip
