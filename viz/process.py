@@ -117,7 +117,7 @@ def shrunk_message(factor: str | None) -> str:
     return (
         f"Graphviz shrank the picture{by} to fit its largest bitmap (32767 pixels a side), "
         "so the text may be too small to read: write .svg or .pdf, which have no such limit, "
-        "lower the theme's dpi, or draw a smaller part of the graph"
+        "or draw a smaller part of the graph"
     )
 
 

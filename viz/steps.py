@@ -15,10 +15,10 @@ it says so, as `draw` does.
 
 The captions are written by `viz.captions`.
 
-The user's graph is left as it was: `frames` saves every `.grad` it can reach,
-sets them to zero, runs the engine's steps (recording the gradients after each)
-and puts the saved values back, even if something fails on the way. So the
-frames always show one fresh backward pass, whatever `.grad` held before.
+The user's graph is left as it was: the steps are recorded inside the engine's
+`fresh_pass`, which sets every `.grad` aside and puts it back, even if something
+fails on the way. So the frames always show one fresh backward pass, whatever
+`.grad` held before.
 
 The pictures (`png_frames`, `save_frames`, `save_gif`) are made by `viz.film`:
 Graphviz lays the graph out once and each frame is drawn on that layout, so
@@ -156,12 +156,12 @@ def frame_scenes(root: Value, options: Options, caller: str, film: bool) -> list
     held = [node.grad for node in order]
     run = Recording(root, order)
     done = finished_state(order, run.final, show=True)
-    # the finished slide's note, if the .grad hold other numbers (on fresh Values the
-    # film is the pass): as viz.draw says it
     texts = [
         _Text(t.title, tuple(t.lines))
         for t in step_texts(root, order, run, options.groups, options.precision)
     ]
+    # the finished slide says what viz.draw says when the .grad hold other numbers
+    # (on fresh Values the film is the pass, and there is nothing to say)
     texts.append(_Text(None, (), grad_note(root, held, run.final) if any(held) else None))
     if film:
         texts = _one_caption_block(texts)
