@@ -119,8 +119,10 @@ def main() -> None:
         tape_repeats = 7 if size >= 1_000 else 31
         scalar = cpu_seconds(lambda rows=rows: scalar_backward(loss, rows), scalar_repeats)
         replay = cpu_seconds(lambda batch=batch: tape.backward(batch), tape_repeats)
+        ratio = scalar / replay
+        speedup = f"{ratio:.1f}" if ratio < 10 else f"{ratio:,.0f}"
         print(f"| {size:,} | {scalar / size * 1e6:,.1f} | {replay / size * 1e6:,.2f} "
-              f"| {scalar / replay:,.0f}× |")
+              f"| {speedup}× |")
     peak = peak_bytes(lambda: tape.backward(XY))
     per_cell = peak / (nodes * min(tape.chunk, len(XY)) * 8)
     print(f"\nPeak memory of tape.backward over {len(XY):,} rows: {peak / 1e6:.1f} MB "

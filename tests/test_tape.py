@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from autograd import BranchError, Value, trace
 from autograd.nn import MLP
 from autograd.nn.datasets import make_moons
+from autograd.nn.losses import logistic
 from autograd.nn.optim import SGD
 from autograd.testing import INPUT_RANGE, expressions
 
@@ -339,3 +340,15 @@ def test_train_moons_on_the_tape_follows_the_scalar_training():
     assert losses == pytest.approx(scalar_losses, rel=1e-9)
     assert accuracy == scalar_accuracy
     assert weights == pytest.approx(scalar_weights, rel=1e-9, abs=1e-12)
+
+
+def test_the_branches_of_elu_and_the_logistic_loss_are_guarded_not_frozen():
+    model = MLP(1, [1], activation="elu", output_activation="elu", rng=0)
+    w = model.parameters()[0]
+    tape = trace(lambda x: model([x])[0], [1.0 if w.data > 0 else -1.0])
+    with pytest.raises(BranchError, match="elu"):
+        tape([[1.0], [-1.0]])
+    tape = trace(lambda s: logistic(s, 1), [2.0])
+    assert tape([[3.0]])[0] == pytest.approx(math.log1p(math.exp(-3.0)))
+    with pytest.raises(BranchError, match=r"in logistic"):
+        tape([[3.0], [-3.0]])

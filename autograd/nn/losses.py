@@ -88,7 +88,7 @@ def logistic(score: Value, label: float) -> Value:
     y = _check_sign_label(label)
     with composite("logistic"):
         z = score * -y
-        if z.data > 0.0:
+        if z > 0.0:  # a comparison of Values, so that autograd.trace can guard it
             return z + ((-z).exp() + 1.0).log()
         return (z.exp() + 1.0).log()
 

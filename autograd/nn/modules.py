@@ -62,7 +62,7 @@ def elu(z: Value) -> Value:
     a positive argument (no overflow) and elu(inf) = inf, elu(-inf) = -1. (A single
     formula such as relu(z) + exp(z - relu(z)) - 1 would give inf - inf = nan at inf.)
     """
-    if z.data > 0.0:
+    if z > 0.0:  # a comparison of Values, so that autograd.trace can guard it
         return z
     with composite("elu"):
         return z.exp() - 1.0

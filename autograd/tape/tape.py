@@ -11,7 +11,11 @@ from ..value import Value
 from .record import Comparison, check_example, record
 from .replay import Block, Replay, Shared
 
-DEFAULT_CHUNK = 1024
+# The default chunk: as many rows as keep one chunk's arrays near MEMORY_BUDGET, at most
+# MAX_CHUNK (larger chunks gained nothing measurable on the benchmark's network).
+MEMORY_BUDGET = 64_000_000  # bytes
+BYTES_PER_NODE_AND_ROW = 12  # about 1.5 float64 per node and row, measured (bench_tape.py)
+MAX_CHUNK = 4096
 
 
 class BranchError(ValueError):
@@ -27,15 +31,19 @@ class Tape:
     at a time.
 
     Rows are replayed in chunks of `chunk` rows, so memory stays bounded however
-    large the batch: about 3 × nodes × chunk × 8 bytes (a value, a gradient and
-    mostly one local derivative per node and row).
+    large the batch: about 1.5 × nodes × chunk × 8 bytes (each node's values, and
+    the local derivatives and gradients of some). By default the chunk is what
+    keeps that near 64 MB, at most 4,096 rows.
     """
 
-    def __init__(self, fn: Callable[..., Value], example: list[float], chunk: int) -> None:
+    def __init__(self, fn: Callable[..., Value], example: list[float], chunk: int | None) -> None:
         self.fn = fn
-        self.chunk = count(chunk, "chunk")
         self._replay = Replay(record(fn, example))
         program = self._replay.program
+        if chunk is None:
+            chunk = MEMORY_BUDGET // (BYTES_PER_NODE_AND_ROW * len(program.varying))
+            chunk = max(1, min(MAX_CHUNK, chunk))
+        self.chunk = count(chunk, "chunk")
         self.input_names: list[str] = program.input_names
         self.comparisons: list[Comparison] = program.comparisons
         self.parameters: list[Value] = [
@@ -95,7 +103,7 @@ class Tape:
 
 
 def trace(
-    fn: Callable[..., Value], example_inputs: list[float], *, chunk: int = DEFAULT_CHUNK
+    fn: Callable[..., Value], example_inputs: list[float], *, chunk: int | None = None
 ) -> Tape:
     """Record `fn` once, called on Values made from `example_inputs`; return the Tape.
 
@@ -107,6 +115,7 @@ def trace(
     (`if x > 0:`, builtin `max(a, b)`): each comparison is recorded, and
     replaying an example that takes the other side raises BranchError. Reading
     `.data` escapes the tape: a branch on it is frozen as it went while tracing.
+    `chunk` is how many rows are replayed at once (see Tape).
     """
     if not callable(fn):
         raise TypeError(f"trace needs a function to record, got {type(fn).__name__}")
