@@ -199,7 +199,8 @@ class Value:
     # it was made in
 
     def __init__(self, data: Number, label: str | None = None) -> None:
-        self.label = label
+        if label is not None:  # the setter checks it
+            self.label = label
         self.data = data if type(data) is float else _to_float(data, "Value data")
         self.grad = 0.0
         self._gate = None
