@@ -312,3 +312,26 @@ def test_the_example_writes_the_three_pages(tmp_path: Path) -> None:
     assert [trace_of(pages[name])["mode"] for name in pages] == ["step", "step", "quiz"]
     boxes = [g for g in svg_of(pages["sigmoid"]).iter(f"{SVG}g") if g.get("id") == "box-c0"]
     assert len(boxes) == 1  # the sigmoid drawn boxed
+
+
+@needs_dot
+@pytest.mark.parametrize(
+    ("factor", "answer", "tolerance"),
+    [(0.0025, "0.0025", 1e-4), (1.5e9, "1.50e+09", 1e7), (-4.0, "-4.00", 0.01)],
+)
+def test_a_quiz_answer_is_right_within_one_unit_of_its_last_digit(
+    factor, answer, tolerance
+) -> None:
+    x = Value(2.0, "x")
+    trace = trace_of(viz.explore(x * factor, mode="quiz").html)
+    (wire,) = [w for w in trace["wires"].values() if w.get("label") == "x"]
+    assert (wire["answer"], wire["exact"]) == (answer, factor)
+    assert wire["tolerance"] == pytest.approx(tolerance)
+
+
+@needs_dot
+def test_a_nan_answer_is_typed_as_written() -> None:
+    x = Value(2.0, "x")
+    trace = trace_of(viz.explore(x * float("nan"), mode="quiz").html)
+    (wire,) = [w for w in trace["wires"].values() if w.get("label") == "x"]
+    assert (wire["answer"], wire["exact"]) == ("nan", "nan")

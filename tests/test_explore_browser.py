@@ -22,7 +22,7 @@ from test_explore import HOSTILE, fanout, hostile
 from test_viz_draw import fxyz, sigmoid_circuit
 
 import viz
-from autograd import backward_steps
+from autograd import Value, backward_steps
 from autograd.nn import MLP
 from viz.scene import gate_text
 
@@ -187,6 +187,35 @@ def test_quiz_checks_answers_and_gives_hints(opened: Opened, tmp_path: Path) -> 
     q.press("Enter")
     assert "correct" in (q.get_attribute("class") or "").split()
     assert page.locator("#score").text_content() == "2 of 4 right"
+
+
+def answer(page: Any, label: str, typed: str) -> list[str]:
+    box = page.locator(f'input[data-label="{label}"]')
+    box.fill(typed)
+    box.press("Enter")
+    return (box.get_attribute("class") or "").split()
+
+
+def test_a_small_gradient_is_not_answered_by_zero(opened: Opened, tmp_path: Path) -> None:
+    """d(0.0025 x)/dx = 0.0025: the page shows it as 0.0025, so 0 is wrong and 0.0026 right."""
+    x = Value(2.0, "x")
+    page = opened.open(viz.explore(x * 0.0025, mode="quiz"), tmp_path)
+    assert "wrong" in answer(page, "x", "0")
+    assert "wrong" in answer(page, "x", "0.01")
+    assert "correct" in answer(page, "x", "0.0026")
+    assert "correct" in answer(page, "x", "2.5e-3")
+
+
+@pytest.mark.parametrize("rankdir", ["TB", "RL"])
+def test_other_directions_show_the_lecture_numbers(
+    opened: Opened, tmp_path: Path, rankdir: str
+) -> None:
+    page = opened.open(viz.explore(fxyz_named(), rankdir=rankdir), tmp_path)
+    assert {name: opened.grad(name) for name in LECTURE_GRADS} == dict.fromkeys(LECTURE_GRADS)
+    page.keyboard.press("End")
+    assert {name: opened.grad(name) for name in LECTURE_GRADS} == LECTURE_GRADS
+    page.click('g.wire[data-label="q"] text.value')
+    assert "q = x + y = -2.00 + 5.00 = 3.00" in opened.derivation()
 
 
 # --- safety, size, pan and zoom ------------------------------------------------------------
