@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import warnings
 from pathlib import Path
+from types import FrameType
 
 _PACKAGE = str(Path(__file__).resolve().parent)
 
@@ -17,9 +18,9 @@ _PACKAGE = str(Path(__file__).resolve().parent)
 def warn_caller(message: str, category: type[Warning]) -> None:
     """`warnings.warn(message, category)` at the first stack frame outside viz."""
     level = 2  # warnings.warn counts warn_caller itself as 1
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None and _inside_viz(frame.f_code.co_filename):
-        frame = frame.f_back  # type: ignore[assignment]
+        frame = frame.f_back
         level += 1
     warnings.warn(message, category, stacklevel=level)
 
