@@ -131,6 +131,7 @@ def test_a_user_gate_without_a_batch_rule_replays_row_by_row_and_says_so_once(ga
     with pytest.warns(UserWarning, match="'cube' has no batch_rule") as said:
         tape = trace(lambda x: x.apply(cube) + x.apply(cube).apply(cube), [1.0])
     assert len(said) == 1  # once, although the gate is used three times
+    assert said[0].filename == __file__  # pointing at the trace() call
     assert tape([[2.0], [-1.0]]).tolist() == [8.0 + 512.0, -1.0 - 1.0]
 
 

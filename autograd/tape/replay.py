@@ -8,9 +8,9 @@ the block, computed gate by gate with the array rules of `autograd.tape.rules`.
 Backward runs the gates in reverse, as `Value.backward` does, on a matrix of
 gradients with a row per varying node: each gate hands `local derivative × its
 gradient` to its operands' rows. A shared operand (a weight) receives the sum of
-that over the block's examples, which is what `sum(losses).backward()` on the
-scalar graphs adds into it; those sums are taken together at the end of the
-block, then passed down the shared gates once, to the leaves.
+that over the block's examples (one dot product), which is what
+`sum(losses).backward()` on the scalar graphs adds into it; after the last
+block those sums are passed down the shared gates once, to the leaves.
 """
 
 from __future__ import annotations
@@ -182,7 +182,7 @@ class Replay:
 
     # --- backward -------------------------------------------------------------------
 
-    def backward(self, block: Block, seed: np.ndarray, shared_grads: np.ndarray) -> None:
+    def backward(self, block: Block, seed: np.ndarray, shared_grads: list[float]) -> None:
         """Add the block's gradient, the output seeded with `seed`, into `shared_grads` (per node).
 
         The gradients of varying nodes live in the block's matrix and end with it.
@@ -192,7 +192,6 @@ class Replay:
         if self.program.varying[self.program.output]:
             grad_of[0][:] = seed
         scratch = np.empty(len(seed))
-        into_shared: list[tuple[int, Any, np.ndarray]] = []  # summed at the end, together
         for k, out_row, contributions in self.backward_plan:
             upstream = grad_of[out_row]
             local = block.derivatives[k]
@@ -200,8 +199,11 @@ class Replay:
                 if how == SAME_ROW:
                     continue
                 derivative = local[slot]
-                if how == SHARED:
-                    into_shared.append((node, derivative, upstream))
+                if how == SHARED:  # the sum over the block's rows
+                    if derivative is ONE:
+                        shared_grads[node] += float(upstream.sum())
+                    else:
+                        shared_grads[node] += float(np.dot(derivative, upstream))
                 elif how == SET:
                     if derivative is ONE:
                         np.copyto(grad_of[row], upstream)
@@ -212,13 +214,11 @@ class Replay:
                 else:
                     np.multiply(derivative, upstream, out=scratch)
                     np.add(grad_of[row], scratch, out=grad_of[row])
-        if into_shared:
-            _sum_into(shared_grads, into_shared, len(seed))
 
-    def backward_shared(self, shared: Shared, shared_grads: np.ndarray) -> None:
+    def backward_shared(self, shared: Shared, shared_grads: list[float]) -> None:
         """Pass the summed gradients down the shared gates, then add them into the leaves' .grad."""
         reaches = self.program.reaches_output
-        grads = shared_grads.tolist()
+        grads = shared_grads  # per node; filled in for the shared ones
         for step in reversed(self.shared_steps):
             if reaches[step.out]:
                 upstream = grads[step.out]
@@ -228,18 +228,6 @@ class Replay:
         for node, leaf in self.program.leaves.items():
             if reaches[node]:
                 leaf.grad += grads[node]
-
-
-def _sum_into(
-    shared_grads: np.ndarray, contributions: list[tuple[int, Any, np.ndarray]], n: int
-) -> None:
-    """shared_grads[node] += Σ over the block of derivative × upstream, for every contribution."""
-    nodes = np.array([node for node, _, _ in contributions])
-    upstream = np.array([u for _, _, u in contributions])
-    ones = np.ones(n)
-    local = np.array([ones if d is ONE else d for _, d, _ in contributions], dtype=float)
-    sums = np.einsum("ij,ij->i", local, upstream)
-    np.add.at(shared_grads, nodes, sums)
 
 
 def _compares_rows(comparison: Comparison, varying: list[bool]) -> bool:

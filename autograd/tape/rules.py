@@ -120,7 +120,7 @@ def batch_rule_of(gate: Gate) -> BatchRule:
     warnings.warn(
         f"gate {gate.name!r} has no batch_rule, so the tape runs its rule once per example "
         f"(slow); give Gate(..., batch_rule=...) a version over numpy arrays",
-        stacklevel=4,
+        stacklevel=5,  # the caller of trace()
     )
     return _row_by_row(gate)
 

@@ -28,7 +28,8 @@ class Tape:
     `tape(XY)` gives one output per row of XY; `tape.backward(XY)` also adds
     d(sum of the outputs) / d leaf into the `.grad` of every leaf other than the
     inputs, as `sum(losses).backward()` would on the graphs built one example
-    at a time.
+    at a time. `tape.parameters` lists those leaves (read afresh at every call),
+    `tape.comparisons` the comparisons every row is checked against.
 
     Rows are replayed in chunks of `chunk` rows, so memory stays bounded however
     large the batch: about 1.5 × nodes × chunk × 8 bytes (each node's values, and
@@ -88,7 +89,7 @@ class Tape:
             shared = replay.shared()
             _check_shared_comparisons(replay, shared)
             outputs = np.empty(n)
-            shared_grads = np.zeros(len(shared.values))
+            shared_grads = [0.0] * len(shared.values)
             for start in range(0, n, self.chunk):
                 block = replay.forward(rows[start : start + self.chunk].T, shared)
                 _check_comparisons(replay, block, start)
@@ -97,7 +98,7 @@ class Tape:
                     replay.backward(block, seed[start : start + self.chunk], shared_grads)
             if seed is not None and n:
                 if not replay.program.varying[output]:
-                    shared_grads[output] += seed.sum()
+                    shared_grads[output] += float(seed.sum())
                 replay.backward_shared(shared, shared_grads)
         return outputs
 
