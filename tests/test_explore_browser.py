@@ -228,6 +228,14 @@ def test_hostile_labels_run_nothing(opened: Opened, tmp_path: Path) -> None:
     texts = page.locator("svg text").all_text_contents()
     assert set(HOSTILE) <= set(texts)
     assert page.locator("img").count() == 0
+    for label in HOSTILE:  # the JSON's copy of the label, shown by the derivation panel
+        page.locator("g.wire").filter(has_text=label).locator("text.grad").click()
+        assert f"∂f/∂{label}" in opened.derivation()
+    opened.open(viz.explore(hostile(), mode="quiz"), tmp_path, "quiz.html")
+    boxes = page.locator("input.answer")
+    assert sorted(boxes.nth(k).get_attribute("data-label") or "" for k in range(2)) == sorted(
+        HOSTILE
+    )
     opened.page.set_content(explorer._repr_html_())  # the notebook form: srcdoc
     frame = page.frame_locator("iframe")
     frame.locator("#step").wait_for()

@@ -53,7 +53,8 @@
       const event = shownAt(wire.info.grad, k);
       const hidden = !event || (quiz && wire.info.kind !== "output");
       const last = wire.info.grad[wire.info.grad.length - 1];
-      wire.grad.textContent = hidden ? last[1] : event[1];
+      // hidden, it keeps the final number's width; a quiz's answers are not in the picture
+      wire.grad.textContent = !hidden ? event[1] : quiz ? "" : last[1];
       wire.grad.classList.toggle("pending", hidden);
       wire.grad.classList.toggle("fresh", !hidden && !quiz && event[0] === k);
     }
