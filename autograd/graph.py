@@ -10,11 +10,12 @@ from its end, so the root comes first, and after it each gate once every gate
 that uses its output is done. The walk marks the Values it has listed with a
 token made for this walk alone (`_mark`), so a mark left by an earlier walk,
 even one stopped by Ctrl-C, means nothing to the next: no visited set, no
-counts, nothing to clean up. This was the cheapest order we measured in Python
-(it beat Kahn's two passes with a count per Value, and a sort by creation
-number). A pass runs to the end, or is cleaned up if interrupted, before the
-next one starts; two threads must not run passes over shared nodes at the same
-time.
+counts, nothing to clean up. It replaced Kahn's two passes with a count per
+Value: in a fresh process (one warm-up pass, the best of five) its backward
+takes about 0.4 of their time; in a process that has run ten passes before,
+the two are within 15% of each other either way. A pass runs to the end, or
+is cleaned up if interrupted, before the next one starts; two threads must not
+run passes over shared nodes at the same time.
 """
 
 from __future__ import annotations
@@ -275,10 +276,9 @@ def topological_order(root: Value) -> list[Value]:
 
     Gates come in the reverse of the backward pass's order; leaves in the order
     the gates first use them, so `(x + y) * z` lists x, y, z, then x+y, then f.
-    The graph is only read.
+    The graph's numbers are only read.
     """
-    gates = _gates_root_first(root)
-    gates.reverse()
+    gates = _gates_operands_first(root)
     leaves: dict[Value, None] = {}  # a dict keeps first-use order
     for node in gates:
         for operand in node.parents:
