@@ -309,3 +309,20 @@ def test_metrics_and_gradients_that_are_not_finite_still_make_a_page() -> None:
     assert [step["metrics"] for step in parsed["steps"]] == [["nan"], ["1"], ["2"]]
     assert parsed["marks"][0][0] is None and parsed["marks"][0][1] is not None
     assert "inf" in parsed["steps"][1]["values"]
+
+
+@needs_dot
+def test_the_page_does_not_sum_step_1s_copies_at_every_step() -> None:
+    """A leaf used far apart is drawn once per use; the picture's note would add up the
+    copies' gradients of step 1 only, so the page leaves it out (the k/n marks stay)."""
+    timeline = Timeline()
+    for k in range(2):
+        x = Value(1.0 + k, "x")
+        f = x
+        for _ in range(12):
+            f = f * x + 1.0
+        timeline.add(f)
+    assert timeline.shape is not None and timeline.shape.copies is not None  # the note exists
+    svg = timeline._repr_mimebundle_()["image/svg+xml"]
+    assert "add up to" not in svg
+    assert re.search(r">1/\d+<", svg)  # the copies are still marked

@@ -175,9 +175,10 @@ class Picture:
             )
             for i, wire in enumerate(shape.wires)
         )
-        svg = hooked_svg(
-            replace(shape, wires=widest), timeline.options.theme, timeline.labels, timeline.hint
-        )
+        # The copies' note adds up step 1's gradients: on a page of many steps it would be
+        # wrong at every other one, so the copies keep only their k/n marks.
+        laid_out = replace(shape, wires=widest, copies=None)
+        svg = hooked_svg(laid_out, timeline.options.theme, timeline.labels, timeline.hint)
         self.root = ET.fromstring(svg)
         texts_of = {
             group.get("id"): group
