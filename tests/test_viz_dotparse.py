@@ -225,7 +225,8 @@ def read_wire(label: str) -> WireLabel:
 
 def grid_cells(label: str) -> list[ET.Element]:
     """The wire tables of a grid (a big collapsed gate's inputs in one node); [] if none."""
-    return [td.find("TABLE") for td in html(label).findall("./TABLE/TR/TD") if td.find("TABLE")]
+    cells = (td.find("TABLE") for td in html(label).findall("./TABLE/TR/TD"))
+    return [table for table in cells if table is not None]
 
 
 def read_wire_table(table: ET.Element) -> WireLabel:
