@@ -151,3 +151,5 @@ def test_a_drawing_copies_and_renders_like_a_digraph(tmp_path) -> None:
     assert out == str(tmp_path / "f.svg")
     assert "<svg" in Path(out).read_text()
     assert (tmp_path / "f").read_text() == g.source
+    out = g.render(tmp_path / "g", format="png", cleanup=True, quiet=True)  # as view() calls it
+    assert Path(out).read_bytes()[:4] == b"\x89PNG" and not (tmp_path / "g").exists()

@@ -178,10 +178,14 @@ class Drawing(graphviz.Digraph):
         view: bool = False,
         cleanup: bool = False,
         format: str | None = None,
+        quiet: bool = False,
+        quiet_view: bool = False,
         *,
         outfile: str | os.PathLike[str] | None = None,
     ) -> str:
-        """Save the source and write the picture beside it, as `graphviz.Digraph.render`."""
+        """Save the source and write the picture beside it, as `graphviz.Digraph.render`
+        (and `view`, which calls this) do; Graphviz's complaints become warnings either way,
+        so `quiet` changes nothing."""
         fmt = format or (Path(outfile).suffix.lstrip(".") if outfile else self.format)
         source_path = self.save(filename, directory=directory)
         picture = Path(outfile) if outfile is not None else Path(f"{source_path}.{fmt}")
@@ -189,5 +193,5 @@ class Drawing(graphviz.Digraph):
         if cleanup:
             os.remove(source_path)
         if view:
-            graphviz.view(str(picture))
+            graphviz.view(str(picture), quiet=quiet_view)
         return str(picture)
