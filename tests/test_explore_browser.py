@@ -258,9 +258,27 @@ def test_a_300_gate_network_pans_and_zooms(opened: Opened, tmp_path: Path) -> No
     page.mouse.up()
     panned = svg.get_attribute("viewBox")
     assert _width(panned) == _width(zoomed) and panned != zoomed
-    page.click("#zoom-fit")
-    page.keyboard.press("End")
+    for _ in range(8):
+        page.keyboard.press("+")
+    page.keyboard.press("End")  # zoomed in, the page follows the step's gate
     assert opened.step() == "300 / 300"
+    assert _inside(page.locator("g.gate.active").bounding_box(), page.locator("#view"))
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowRight")
+    assert _inside(page.locator("g.gate.active").bounding_box(), page.locator("#view"))
+    page.click("#zoom-fit")
+    assert svg.get_attribute("viewBox") == whole
+
+
+def _inside(box: dict[str, float] | None, view: Any) -> bool:
+    outer = view.bounding_box()
+    assert box and outer
+    return (
+        outer["x"] <= box["x"]
+        and box["x"] + box["width"] <= outer["x"] + outer["width"]
+        and outer["y"] <= box["y"]
+        and box["y"] + box["height"] <= outer["y"] + outer["height"]
+    )
 
 
 def _width(view_box: str | None) -> float:

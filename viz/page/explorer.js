@@ -61,7 +61,9 @@
     for (const lit of svg.querySelectorAll(".active")) lit.classList.remove("active");
     const step = data.steps[k];
     if (step.gate && !quiz) {
-      light(document.getElementById("gate-" + step.gate));
+      const gate = document.getElementById("gate-" + step.gate);
+      light(gate);
+      follow(gate);
       for (const id of step.wires) {
         light(document.getElementById("wire-" + id));
         for (const edge of svg.querySelectorAll("g.edge")) {
@@ -77,6 +79,19 @@
   }
 
   function light(node) { if (node) node.classList.add("active"); }
+
+  // Zoomed in on a big graph, the step's gate may be out of sight: bring it to the middle.
+  function follow(node) {
+    const area = view.getBoundingClientRect();
+    if (!node || !sized(area)) return;
+    const seen = node.getBoundingClientRect();
+    if (seen.left >= area.left && seen.right <= area.right && seen.top >= area.top
+        && seen.bottom <= area.bottom) return;
+    const perPixel = box.w / area.width;
+    const dx = seen.left + seen.width / 2 - (area.left + area.width / 2);
+    const dy = seen.top + seen.height / 2 - (area.top + area.height / 2);
+    setBox({ ...box, x: box.x + dx * perPixel, y: box.y + dy * perPixel });
+  }
 
   function play() {
     if (timer !== null) { stop(); return; }
