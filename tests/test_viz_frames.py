@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import sys
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -520,3 +522,44 @@ def test_a_gif_frame_time_a_gif_cannot_hold_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="seconds_per_frame must be a positive number"):
         viz.save_gif(fxyz(), tmp_path / "f.gif", seconds_per_frame=-1)
     assert list(tmp_path.iterdir()) == []
+
+
+@needs_dot
+def test_frames_painted_side_by_side_warn_once_at_the_callers_line(monkeypatch) -> None:
+    """Frames are painted in worker threads, where a warning cannot find the user's
+    line: each run reports a shrunk picture back, and the film warns once."""
+    pytest.importorskip("PIL")
+    run_graphviz = viz.process.run_graphviz
+
+    def shrinking_run(source, fmt, **kwargs):
+        data = run_graphviz(source, fmt, **kwargs)
+        if fmt == "png":
+            kwargs["shrunk"].append("Graphviz shrank the picture by 0.5 to fit")
+        return data
+
+    monkeypatch.setattr(viz.film, "run_graphviz", shrinking_run)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pictures = viz.steps.png_frames(fxyz())
+    (warning,) = caught
+    assert warning.category is viz.GraphTooLargeWarning
+    assert warning.filename == __file__
+    assert len(pictures) == 4
+
+
+def test_a_shrunk_picture_can_be_reported_instead_of_warned(tmp_path, monkeypatch) -> None:
+    if shutil.which("sh") is None:
+        pytest.skip("needs a POSIX shell")
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    dot = folder / "dot"
+    message = "dot: graph is too large for cairo-renderer bitmaps. Scaling by 0.5 to fit"
+    dot.write_text(f"#!/bin/sh\ncat > /dev/null; echo '{message}' >&2; echo picture\n")
+    dot.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    shrunk: list[str] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # none may be raised here
+        data = viz.process.run_graphviz("digraph {}", "png", hint="", shrunk=shrunk)
+    assert data == b"picture\n"
+    assert len(shrunk) == 1 and "shrank the picture by 0.5" in shrunk[0]

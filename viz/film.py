@@ -21,6 +21,7 @@ import math
 import os
 import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,13 +30,15 @@ import graphviz
 
 from autograd.validate import whole_number
 
+from .caller import warn_caller
 from .dot import to_digraph
 from .files import check_folder
 from .process import run_graphviz
 from .progress import Progress
-from .scene import Scene
+from .scene import GraphTooLargeWarning, Scene
 from .theme import Theme, positive_number
 
+MAX_WORKERS = 4  # Graphviz processes at once: frames are independent, cores are few
 MAX_SIZE = 1600  # pixels, either side: a film larger than a screen cannot be watched
 LONGEST_FRAME = 655.35  # seconds: a GIF stores a frame's time in 1/100 s, in 16 bits
 SHORTEST_FRAME = 0.02  # seconds: browsers play shorter frames slower, not faster
@@ -135,11 +138,22 @@ def film_pictures(
     dpi = float(theme.dpi)
     if max_size is not None:
         dpi = min(dpi, math.floor(100 * max_size * 72 / layout.longest_side()) / 100)
-    pictures = []
-    with Progress(len(graphs), "drawing frames", progress) as bar:
-        for graph in graphs:
-            pictures.append(_picture(graph, layout, dpi, hint))
-            bar.step()
+    shrunk: list[str] = []
+    # Each frame is a Graphviz process of its own: they run side by side, one per core.
+    with (
+        Progress(len(graphs), "drawing frames", progress) as bar,
+        ThreadPoolExecutor(max_workers=min(MAX_WORKERS, os.cpu_count() or 1)) as pool,
+    ):
+        running = [pool.submit(_picture, graph, layout, dpi, hint, shrunk) for graph in graphs]
+        try:
+            for _ in as_completed(running):
+                bar.step()
+            pictures = [picture.result() for picture in running]
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # a failed frame: start no other
+            raise
+    if shrunk:
+        warn_caller(shrunk[0], GraphTooLargeWarning)
     try:
         image = _pillow()
     except ImportError:
@@ -150,13 +164,17 @@ def film_pictures(
     return [_png_bytes(im) for im in _pad(frames, theme.background)]
 
 
-def _picture(graph: graphviz.Digraph, layout: Layout, dpi: float, hint: str) -> bytes:
+def _picture(
+    graph: graphviz.Digraph, layout: Layout, dpi: float, hint: str, shrunk: list[str]
+) -> bytes:
     """One frame drawn on the film's layout (or on its own, if it does not fit it)."""
     resolution = f"-Gdpi={dpi:g}"
     source = layout.placed(graph)
     if source is None:
-        return run_graphviz(graph.source, "png", hint=hint, arguments=(resolution,))
-    return run_graphviz(source, "png", hint=hint, program="neato", arguments=("-n2", resolution))
+        return run_graphviz(graph.source, "png", hint=hint, arguments=(resolution,), shrunk=shrunk)
+    return run_graphviz(
+        source, "png", hint=hint, program="neato", arguments=("-n2", resolution), shrunk=shrunk
+    )
 
 
 def _pillow():  # type: ignore[no-untyped-def]

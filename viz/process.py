@@ -65,13 +65,16 @@ def run_graphviz(
     program: str = "dot",
     arguments: tuple[str, ...] = (),
     timeout: float | None = None,
+    shrunk: list[str] | None = None,
 ) -> bytes:
     """Graphviz's output for the DOT `source` in format `fmt` (png, svg, pdf, xdot...).
 
     `hint` says what the user can do if this graph is too much for Graphviz;
     `arguments` are extra command-line switches that change only the output
     (resolution), never the layout, which the source says in full. `timeout`:
-    seconds, DOT_TIMEOUT by default.
+    seconds, DOT_TIMEOUT by default. A picture Graphviz shrank to fit is a
+    warning, or, given a list `shrunk`, a message added to it (from a worker
+    thread, where a warning could not point at the user's line).
     """
     timeout = DOT_TIMEOUT if timeout is None else timeout
     command = [graphviz_program(program), f"-T{fmt}", *arguments]
@@ -93,7 +96,11 @@ def run_graphviz(
         raise GraphvizError(f"Graphviz failed (exit {done.returncode}){said}; {hint}")
     scaled = _SCALED.search(complaint)
     if scaled or "to fit" in complaint:
-        warn_caller(shrunk_message(scaled.group(1) if scaled else None), GraphTooLargeWarning)
+        message = shrunk_message(scaled.group(1) if scaled else None)
+        if shrunk is None:
+            warn_caller(message, GraphTooLargeWarning)
+        else:
+            shrunk.append(message)
     return done.stdout
 
 
