@@ -230,8 +230,9 @@ def main(argv: list[str] | None = None) -> None:
         print("(--quick stops early; the full 100 epochs reach 100% training accuracy)")
     print("Notice: the boundary curls between the moons, which no line could do; the hidden")
     print("relu layers bend the plane. The loss falls fast, then slowly as only a few points")
-    print("still sit inside the margin. In the page, step through the epochs: watch the")
-    print("weights' gradients on the first point shrink once it is classified beyond the margin.")
+    print("still sit inside the margin. In the page, step through the epochs: the probe point's")
+    print("gradients fade (faint wires) once it sits beyond the margin, and relus that are off")
+    print("(dotted blue) pass nothing back to the weights before them.")
 
 
 if __name__ == "__main__":
