@@ -205,7 +205,7 @@ def test_the_guard_refuses_wires_that_would_cross_too_many_columns() -> None:
     with pytest.raises(viz.GraphTooLargeError) as refused:
         viz.draw(long_skips(100, 20))
     message = str(refused.value)
-    assert "the output of +" in message  # which value causes it
+    assert "spread over many values" in message  # why: every value is used twice, far apart
     assert "smaller part of the graph" in message  # what to do
     assert layout_cost(scene_of(long_skips(100, 20)), []).crossings > MAX_CROSSINGS
 
@@ -297,3 +297,21 @@ def test_the_readme_network_fits_a_png_without_shrinking(tmp_path: Path) -> None
         if node.label:  # every weight and bias, by name, with its value
             assert texts[node.label] == 1, node.label
             assert texts[format_number(node.data)] >= 1
+
+
+def two_chains(steps: int, lag: int) -> Value:
+    """Two tanh chains, each step reading the other's value from `lag` steps before:
+    many unlabelled values (all outputs of tanh), each used twice far apart."""
+    hs, cs = [Value(0.1, "h")], [Value(0.2, "c")]
+    for t in range(steps):
+        cs.append((cs[-1] * 0.9 + hs[max(0, t - lag)]).tanh())
+        hs.append((hs[-1] * 0.8 + cs[max(0, t - lag)]).tanh())
+    return hs[-1] + cs[-1]
+
+
+def test_the_guard_names_one_value_not_all_values_that_share_a_description() -> None:
+    """Forty different outputs of tanh are forty values: the widest is one of them."""
+    cost = layout_cost(scene_of(two_chains(40, 10)), [])
+    assert cost.widest == "the output of tanh"
+    assert cost.crossings > MAX_CROSSINGS
+    assert 0 < cost.widest_crossings < cost.crossings / 10

@@ -127,17 +127,21 @@ def layout_cost(scene: Scene, aligned: list[str]) -> LayoutCost:
         gate = gate_text.get(wire.source or "")
         return f"the output of {gate}" if gate else "a value"
 
-    by_value: dict[str, int] = defaultdict(int)
+    # Counted per value, not per name: forty unlabelled outputs of tanh are forty values.
+    by_value: dict[int | str, int] = defaultdict(int)
+    name_of: dict[int | str, str] = {}
     crossings = 0
     for tail, head, wire in _edges(scene):
         skipped = max(0, column.get(head, 0) - column.get(tail, 0) - 1)
         crossings += skipped
-        by_value[value_name(wire)] += skipped
+        value = wire.node if wire.node is not None else wire.id  # a constant: its own wire
+        by_value[value] += skipped
+        name_of.setdefault(value, value_name(wire))
     widest, most = max(by_value.items(), key=lambda kv: kv[1], default=(None, 0))
     return LayoutCost(
         nodes=len(scene.nodes) + len(scene.wires),
         crossings=crossings,
-        widest=widest if most else None,
+        widest=name_of[widest] if widest is not None and most else None,
         widest_crossings=most,
     )
 
@@ -148,14 +152,19 @@ def check_layout(scene: Scene, aligned: list[str]) -> None:
     if cost.crossings <= WARN_CROSSINGS:
         return
     why = f"its wires cross {cost.crossings} columns of the picture"
-    if cost.widest is not None:
+    if cost.widest is not None and 2 * cost.widest_crossings >= cost.crossings:
         why += f", {cost.widest_crossings} of them the wires of {cost.widest}"
+    elif cost.widest is not None:
+        why += (
+            ", spread over many values used far from where they are made (the most by one "
+            f"value, {cost.widest}: {cost.widest_crossings})"
+        )
     if cost.crossings > MAX_CROSSINGS:
         raise GraphTooLargeError(
             f"the graph is too large to lay out: {why}, and Graphviz places each crossing "
             f"as a point of its own (it would take minutes past {MAX_CROSSINGS}, or crash); "
-            "a value used by many gates far apart does this: draw a smaller part of the "
-            "graph (fewer steps or terms)"
+            "values used by gates far from where they are made do this: draw a smaller "
+            "part of the graph (fewer steps or terms)"
         )
     warn_caller(
         f"the graph is slow to lay out ({why}): Graphviz may take several seconds",
