@@ -55,7 +55,7 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
     may be a Value of the graph itself, as no gate is made where none is needed:
     d(x·y)/dx is y, d(eˣ)/dx is eˣ (so set a label on a result with care).
     """
-    _check_arguments(output, inputs, create_graph)
+    _check_arguments("grad", output, inputs, create_graph)
     gates_root_first = [node for node in reversed(topological_order(output)) if not node.is_leaf]
     if not create_graph:
         grads = _float_pass(output, gates_root_first)
@@ -76,20 +76,26 @@ def hessian(output: Value, inputs: Sequence[Value]) -> list[list[float]]:
     to rounding (the two orders of differentiation add the same terms in
     different orders).
     """
+    _check_arguments("hessian", output, inputs, create_graph=False)
     first = grad(output, inputs, create_graph=True)
     return [[d.data for d in grad(slope, inputs)] for slope in first]
 
 
-def _check_arguments(output: object, inputs: object, create_graph: object) -> None:
+def _check_arguments(caller: str, output: object, inputs: object, create_graph: object) -> None:
+    """TypeErrors that name the function the user called (`grad` or `hessian`)."""
     if not isinstance(output, Value):
-        raise TypeError(f"grad() differentiates a Value, got {type(output).__name__}")
+        raise TypeError(f"{caller}() differentiates a Value, got {type(output).__name__}")
     if isinstance(inputs, Value):
-        raise TypeError("grad() takes a list of inputs: write grad(f, [x]), not grad(f, x)")
+        raise TypeError(
+            f"{caller}() takes a list of inputs: write {caller}(f, [x]), not {caller}(f, x)"
+        )
     if not isinstance(inputs, Sequence) or isinstance(inputs, str):
-        raise TypeError(f"grad() takes a list of Values as inputs, got {type(inputs).__name__}")
+        raise TypeError(
+            f"{caller}() takes a list of Values as inputs, got {type(inputs).__name__}"
+        )
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):
-            raise TypeError(f"grad(): inputs[{i}] is a {type(x).__name__}, not a Value")
+            raise TypeError(f"{caller}(): inputs[{i}] is a {type(x).__name__}, not a Value")
     if not isinstance(create_graph, bool):
         raise TypeError(f"create_graph must be True or False, got {create_graph!r}")
 

@@ -217,6 +217,19 @@ def test_bad_arguments_are_type_errors_naming_the_problem(output, inputs, messag
         grad(output, inputs)
 
 
+@pytest.mark.parametrize(
+    ("output", "inputs", "message"),
+    [
+        (1.0, [], r"^hessian\(\) differentiates a Value"),
+        (Value(1.0), Value(1.0), r"write hessian\(f, \[x\]\)"),
+        (Value(1.0), [1.0], r"^hessian\(\): inputs\[0\] is a float"),
+    ],
+)
+def test_bad_arguments_to_hessian_name_hessian(output, inputs, message):
+    with pytest.raises(TypeError, match=message):
+        hessian(output, inputs)
+
+
 def test_create_graph_must_be_a_bool():
     x = Value(1.0)
     with pytest.raises(TypeError, match="create_graph"):
