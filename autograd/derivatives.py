@@ -38,7 +38,7 @@ from collections.abc import Sequence
 
 from .composite import composite
 from .graph import topological_order
-from .validate import is_real_number
+from .validate import float_or_inf, is_real_number
 from .value import Value
 
 Slope = Value | float  # a derivative being built: gates, or a number while no input moves it
@@ -172,7 +172,7 @@ def _as_slope(gate_name: str, slope: object) -> Slope:
     if isinstance(slope, Value):
         return slope
     if is_real_number(slope):
-        return float(slope)  # type: ignore[arg-type]
+        return float_or_inf(slope)  # type: ignore[arg-type]
     raise TypeError(
         f"gate {gate_name!r}: its derivative rule returned a {type(slope).__name__}; "
         "each local derivative must be a Value or a number"

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import gate_derivatives as in_gates
-from .validate import is_real_number
+from .validate import float_or_inf, is_real_number
 
 INF = math.inf
 NAN = math.nan
@@ -268,14 +268,7 @@ def _check_result(gate: Gate, result: object) -> tuple[float, ...]:
             f"gate {gate.name!r}: rule must return (output, one derivative per operand), "
             f"{gate.arity + 1} numbers; it returned {result!r}"
         )
-    return tuple(_as_float(x) for x in result)
-
-
-def _as_float(x: float) -> float:
-    try:
-        return float(x)
-    except OverflowError:  # an int beyond float's range: overflow is inf, as everywhere else
-        return INF if x > 0 else -INF
+    return tuple(float_or_inf(x) for x in result)
 
 
 def checked_rule(gate: Gate) -> Rule:

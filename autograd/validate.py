@@ -7,6 +7,7 @@ traceback from deep inside numpy or the engine.
 
 from __future__ import annotations
 
+import math
 import numbers
 import reprlib
 from collections.abc import Callable, Mapping
@@ -26,6 +27,15 @@ def shown(x: object) -> str:
 def is_real_number(x: object) -> bool:
     """True for ints, floats and other real numbers (numpy's, Fraction), but not bools."""
     return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def float_or_inf(x: float) -> float:
+    """A real number a gate's rule returned, as a float: an int beyond float's range is
+    ±inf, as overflow is everywhere in the engine."""
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf if x > 0 else -math.inf
 
 
 def real_number(x: object, what: str) -> float:

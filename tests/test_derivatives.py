@@ -266,6 +266,17 @@ def test_a_malformed_derivative_rule_is_an_error_naming_the_gate(gate_table, rul
         grad(x.apply(odd), [x], create_graph=True)
 
 
+def test_a_derivative_rule_may_return_an_int_beyond_floats_range_as_its_rule_may(gate_table):
+    """The float table turns such an int into inf; the table in gates does the same."""
+    huge = register_gate(
+        Gate("huge", "h", 1, lambda x: (x, 10**400), derivative=lambda out, x: (-(10**400),))
+    )
+    x = Value(1.0)
+    (slope,) = grad(x.apply(huge), [x], create_graph=True)
+    assert slope.data == -math.inf
+    assert grad(x.apply(huge), [x])[0].data == math.inf  # the float rule's own
+
+
 def test_a_derivative_rule_must_be_callable():
     with pytest.raises(TypeError, match="derivative must be a function"):
         Gate("g", "g", 1, lambda x: (x, 1.0), derivative=3)
