@@ -550,22 +550,37 @@ class _Wiring:
             trunk_box = self.boxes.common(trunk_box, self.box_of(use.target))
         trunk = self.trunk(v, uses, trunk_box, start=self.start(node), name=self.name(node))
         for use in uses:
-            self.add(
-                Wire(
-                    self.next_id(),
-                    "branch",
-                    self.number(node.data),
-                    self.grad("branch", v, use.consumers),
-                    trunk,
-                    use.target,
-                    group=self.boxes.common(trunk_box, self.box_of(use.target)),
-                    reserve=self.use_reserve(use),
-                    active=self.is_active(use),
-                    slot=use.slot,
-                    node=v,
-                    consumers=tuple(use.consumers),
-                )
+            self.branch(v, use, trunk, self.boxes.common(trunk_box, self.box_of(use.target)))
+
+    def branch(
+        self,
+        v: int,
+        use: _Use,
+        trunk: str | None,
+        group: str | None,
+        start: str | None = None,
+        copy: tuple[int, int] | None = None,
+    ) -> None:
+        """One use of value `v`, carrying that use's share of its gradient: out of its
+        `trunk`, or (a copy, `trunk` None) from the name `start`."""
+        self.add(
+            Wire(
+                self.next_id(),
+                "branch",
+                self.number(self.order[v].data),
+                self.grad("branch", v, use.consumers),
+                trunk,
+                use.target,
+                start=start,
+                group=group,
+                reserve=self.use_reserve(use),
+                active=self.is_active(use),
+                slot=use.slot,
+                node=v,
+                consumers=tuple(use.consumers),
+                copy=copy,
             )
+        )
 
     def copies(self, v: int, node: Value, uses: list[_Use]) -> None:
         """A value drawn once per use: each copy is a branch of its own, that use's share.
@@ -577,24 +592,7 @@ class _Wiring:
         if node.gate is not None:
             self.trunk(v, uses, self.box_of(self.source(v)), end=name)
         for k, use in enumerate(uses, start=1):
-            self.add(
-                Wire(
-                    self.next_id(),
-                    "branch",
-                    self.number(node.data),
-                    self.grad("branch", v, use.consumers),
-                    None,
-                    use.target,
-                    start=name,
-                    group=self.box_of(use.target),
-                    reserve=self.use_reserve(use),
-                    active=self.is_active(use),
-                    slot=use.slot,
-                    node=v,
-                    consumers=tuple(use.consumers),
-                    copy=(k, len(uses)),
-                )
-            )
+            self.branch(v, use, None, self.box_of(use.target), start=name, copy=(k, len(uses)))
 
     def copy_name(self, v: int) -> str:
         """What the copies of value `v` are called: a leaf's name, an inner value's label,
