@@ -432,6 +432,18 @@ def test_gradcheck_order_2_catches_a_rule_that_gives_the_right_number_as_a_const
     assert not report.ok and report.inputs[1].analytic == 0.0 and not report.wrong_rules
 
 
+@pytest.mark.parametrize("order", [9, 40, 10**9])
+def test_gradcheck_refuses_an_order_that_would_take_hours_before_it_starts(order):
+    """Order 9 of two inputs is 2**8 derivatives of order 9 alone, each ~3**8 times f's gates."""
+    f = lambda x, y: (x * y).tanh() + x.sigmoid()  # noqa: E731
+    with pytest.raises(ValueError, match=r"order=\d+.*too long.*lower order"):
+        gradcheck(f, [0.3, -0.4], order=order)
+
+
+def test_gradcheck_allows_a_high_order_that_is_cheap():
+    assert gradcheck(lambda x: x.sigmoid(), [0.3], order=8).ok
+
+
 def test_gradcheck_order_2_through_a_gate_without_a_rule_is_an_error_naming_it(gate_table):
     cube = register_gate(Gate("cube", "³", 1, lambda x: (x**3, 3 * x * x)))
     assert gradcheck(lambda x: x.apply(cube), [1.5]).ok

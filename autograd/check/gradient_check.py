@@ -44,7 +44,12 @@ from dataclasses import dataclass, replace
 from ..graph import topological_order
 from ..ops import Gate
 from ..value import Value
-from .higher_order import WrongDerivativeRule, derivatives_to_check, wrong_derivative_rules
+from .higher_order import (
+    WrongDerivativeRule,
+    check_cost,
+    derivatives_to_check,
+    wrong_derivative_rules,
+)
 from .numerical import (
     EPS,
     REFINEMENTS,
@@ -284,7 +289,9 @@ def gradcheck(
     `order=2` also checks every second derivative (rows named `∂²f/∂x∂y`),
     built with `grad(..., create_graph=True)`, against central differences of
     the first, and each gate's derivative written in gates against its float
-    rule; order 3 and up go on the same way (see `higher_order.py`).
+    rule; order 3 and up go on the same way (see `higher_order.py`). An order
+    whose check would take more than about a minute is refused before it starts
+    (a ValueError that says why): the work grows about (3 · inputs)-fold per order.
     """
     check_callable(f)
     point = as_point(inputs)
@@ -300,6 +307,8 @@ def gradcheck(
     report = replace(report, not_deterministic=difference)
     if order == 1:
         return report
+    leaves = [Value(x) for x in point]
+    check_cost(len(topological_order(output_of(f, leaves))), len(point), order)
     rows = list(report.inputs)
     wrong_gates = dict.fromkeys(report.wrong_gates)
     unchecked_gates = dict.fromkeys(report.unchecked_gates)
@@ -312,7 +321,6 @@ def gradcheck(
         ]
         wrong_gates.update(dict.fromkeys(checked.wrong_gates))
         unchecked_gates.update(dict.fromkeys(checked.unchecked_gates))
-    leaves = [Value(x) for x in point]
     return GradcheckReport(
         tuple(rows),
         tuple(wrong_gates),
