@@ -26,13 +26,15 @@ from autograd import Value, backward_steps
 from autograd.nn import MLP
 from viz.scene import gate_text
 
+SHOWN = "#view .layout:not([hidden])"  # the drawing on screen (composites boxed or collapsed)
+
 
 class Opened(BrowserTab):
     """An explorer page in the browser, with what its tests read."""
 
     def grad(self, label: str) -> str | None:
         """The red number of the wire of the Value labelled `label`; None while hidden."""
-        text = self.page.locator(f'g.wire[data-label="{label}"] text.grad')
+        text = self.page.locator(f'{SHOWN} g.wire[data-label="{label}"] text.grad')
         if "pending" in (text.get_attribute("class") or "").split():
             return None
         return text.text_content()
@@ -44,7 +46,7 @@ class Opened(BrowserTab):
         return self.page.locator("#derivation").inner_text()
 
     def active_gate(self) -> str | None:
-        lit = self.page.locator("g.gate.active text")
+        lit = self.page.locator(f"{SHOWN} g.gate.active text")
         return lit.text_content() if lit.count() else None
 
 
@@ -114,6 +116,30 @@ def test_the_page_lights_the_gates_in_the_order_of_backward_steps(
         lit.append(opened.active_gate())
     assert lit == engine
     assert opened.step() == f"{len(engine)} / {len(engine)}"
+
+
+SIGMOID_GRADS = {"w0": "-0.20", "x0": "0.39", "w1": "-0.39", "x1": "-0.59", "w2": "0.20"}
+
+
+def test_composites_switch_between_boxed_and_collapsed(opened: Opened, tmp_path: Path) -> None:
+    """The lecture's sigmoid circuit: the same steps and numbers in both drawings."""
+    page = opened.open(viz.explore(sigmoid_circuit(boxed=True)), tmp_path)
+    assert page.locator(f"{SHOWN}").get_attribute("data-groups") == "box"
+    assert page.locator(f"{SHOWN} g.cluster").count() == 1
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    assert opened.active_gate() == "exp"
+    page.click("#groups")
+    assert page.locator(f"{SHOWN}").get_attribute("data-groups") == "collapse"
+    assert opened.step() == "3 / 8"
+    assert opened.active_gate() == "sigmoid"  # the step's gate is inside the collapsed gate
+    page.keyboard.press("End")
+    assert {name: opened.grad(name) for name in SIGMOID_GRADS} == SIGMOID_GRADS
+    page.click('#view .layout:not([hidden]) g.wire[data-label="w0"] text.grad')
+    assert "-0.20" in opened.derivation()
+    page.keyboard.press("c")
+    assert page.locator(f"{SHOWN}").get_attribute("data-groups") == "box"
+    assert {name: opened.grad(name) for name in SIGMOID_GRADS} == SIGMOID_GRADS
 
 
 def test_space_plays_to_the_end(opened: Opened, tmp_path: Path) -> None:
@@ -247,7 +273,7 @@ def test_a_300_gate_network_pans_and_zooms(opened: Opened, tmp_path: Path) -> No
     net = MLP(3, [10, 10, 1], rng=0)
     page = opened.open(viz.explore(net([1.0, -2.0, 0.5])[0], groups="collapse"), tmp_path)
     assert opened.step() == "0 / 300"
-    svg = page.locator("#view svg")
+    svg = page.locator(f"{SHOWN} svg")
     whole = svg.get_attribute("viewBox")
     page.mouse.move(500, 300)
     page.mouse.wheel(0, -600)
@@ -262,10 +288,10 @@ def test_a_300_gate_network_pans_and_zooms(opened: Opened, tmp_path: Path) -> No
         page.keyboard.press("+")
     page.keyboard.press("End")  # zoomed in, the page follows the step's gate
     assert opened.step() == "300 / 300"
-    assert _inside(page.locator("g.gate.active").bounding_box(), page.locator("#view"))
+    assert _inside(page.locator(f"{SHOWN} g.gate.active").bounding_box(), page.locator("#view"))
     page.keyboard.press("Home")
     page.keyboard.press("ArrowRight")
-    assert _inside(page.locator("g.gate.active").bounding_box(), page.locator("#view"))
+    assert _inside(page.locator(f"{SHOWN} g.gate.active").bounding_box(), page.locator("#view"))
     page.click("#zoom-fit")
     assert svg.get_attribute("viewBox") == whole
 

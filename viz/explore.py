@@ -14,6 +14,7 @@ page's Content-Security-Policy forbids every request, so it works from
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from autograd import Value, topological_order
@@ -24,10 +25,11 @@ from .picture import too_much_hint
 from .scene import build_scene, finished_state, root_name
 from .steps import Recording, step_texts
 from .theme import Theme, chosen
-from .trace import build_trace
+from .trace import View, build_trace
 from .webpage import Page, asset, notebook_height, script_json, standalone, theme_style
 
 MODES = ("step", "quiz")
+SECOND_VIEW_GATES = 100  # up to this many gates a page offers composites boxed and collapsed
 
 
 class Explorer(Page):
@@ -61,21 +63,48 @@ def explore(
         raise TypeError(f"explore() needs a Value, got {type(root).__name__}")
     order = topological_order(root)
     run = Recording(root, order)
-    scene = build_scene(root, finished_state(order, run.final, show=True), options, order=order)
+    done = finished_state(order, run.final, show=True)
+    views = [
+        View(way, f"v{k}-" if k else "", build_scene(root, done, replace(options, groups=way),
+                                                   order=order))
+        for k, way in enumerate(_views(order, groups, mode))
+    ]  # fmt: skip
     texts = step_texts(root, order, run, groups, precision)
-    trace = build_trace(root, order, scene, run, texts, options)
+    trace = build_trace(root, order, run, texts, views, options)
     trace.update(mode=mode, f=root_name(root))
-    labels = {wid: w["label"] for wid, w in trace["wires"].items() if "label" in w}
-    svg = hooked_svg(scene, options.theme, labels, hint=too_much_hint(order, options))
+    svgs = []
+    for view, data in zip(views, trace["views"], strict=True):
+        labels = {wid: w["label"] for wid, w in data["wires"].items() if "label" in w}
+        hint = too_much_hint(order, replace(options, groups=view.groups))
+        svgs.append(hooked_svg(view.scene, options.theme, labels, hint, view.prefix))
     title = f"gategrad explorer: {root_name(root)}"
-    page = _page(svg, trace, options.theme, mode, title)
-    return Explorer(page, svg, height=notebook_height(svg), title="gategrad explorer")
+    page = _page(svgs, views, trace, options.theme, mode, title)
+    return Explorer(page, svgs[0], height=notebook_height(svgs[0]), title="gategrad explorer")
 
 
-def _page(svg: str, trace: dict[str, Any], theme: Theme, mode: str, title: str) -> str:
+def _views(order: list[Value], groups: str, mode: str) -> list[str]:
+    """The drawings a page offers: `groups` first; in step mode a graph with composite
+    gates and at most SECOND_VIEW_GATES gates also gets the other of boxed and collapsed,
+    one button away. A bigger graph gets one layout: a second would about double the cost
+    of the page (and a network reads best collapsed anyway)."""
+    gates = sum(1 for node in order if node.gate is not None)
+    if mode != "step" or groups == "none" or gates > SECOND_VIEW_GATES:
+        return [groups]
+    if all(node.scope is None for node in order):
+        return [groups]
+    return [groups, "collapse" if groups == "box" else "box"]
+
+
+def _page(
+    svgs: list[str], views: list[View], trace: dict[str, Any], theme: Theme, mode: str, title: str
+) -> str:
+    layouts = [
+        f'<div class="layout" data-groups="{view.groups}"{" hidden" if k else ""}>{svg}</div>'
+        for k, (view, svg) in enumerate(zip(views, svgs, strict=True))
+    ]
     parts = {
         "STEP": f"{trace['n']} / {trace['n']}",
-        "SVG": svg,
+        "SVG": "\n".join(layouts),
         "DATA": script_json(trace),
         "SCRIPT": asset("explorer.js"),
     }

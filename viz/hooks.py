@@ -41,10 +41,13 @@ def _markers(theme: Theme) -> tuple[str, str]:
     return free[0], free[1]
 
 
-def hooked_svg(scene: Scene, theme: Theme, labels: dict[str, str], hint: str) -> str:
+def hooked_svg(
+    scene: Scene, theme: Theme, labels: dict[str, str], hint: str, prefix: str = ""
+) -> str:
     """The scene as SVG text with the hooks above; `labels`: wire id -> its Value's label.
 
-    `hint` says what to do if the graph is too much for Graphviz.
+    `hint` says what to do if the graph is too much for Graphviz; `prefix` starts
+    every id, for a second drawing of the graph on the same page.
     """
     value_mark, grad_mark = _markers(theme)
     marked = theme.replace(value_color=value_mark, grad_color=grad_mark)
@@ -62,7 +65,7 @@ def hooked_svg(scene: Scene, theme: Theme, labels: dict[str, str], hint: str) ->
         name, kind = title.text, group.get("class")
         group.remove(title)
         if kind == "node" and name in wires:
-            group.set("id", f"wire-{name}")
+            group.set("id", f"{prefix}wire-{name}")
             group.set("class", "node wire")
             if name in labels:
                 group.set("data-label", labels[name])
@@ -72,13 +75,15 @@ def hooked_svg(scene: Scene, theme: Theme, labels: dict[str, str], hint: str) ->
                     text.set("class", role[0])
                     text.set("fill", role[1])
         elif kind == "node":
-            group.set("id", f"gate-{name}")
+            group.set("id", f"{prefix}gate-{name}")
             group.set("class", "node gate")
         elif kind == "edge":
             tail, head = (end.split(":")[0] for end in name.split("->"))
-            group.set("id", f"edge-{tail}-{head}")
+            group.set("id", f"{prefix}edge-{tail}-{head}")
             group.set("data-from", tail)
             group.set("data-to", head)
+        elif kind == "graph":
+            group.set("id", f"{prefix}{group.get('id')}")
         elif kind == "cluster":
-            group.set("id", f"box-{name.removeprefix('cluster_')}")
+            group.set("id", f"{prefix}box-{name.removeprefix('cluster_')}")
     return ET.tostring(svg, encoding="unicode")

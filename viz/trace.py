@@ -6,7 +6,8 @@ each step and how each number was obtained. The wire numbers come from
 `scene.wire_grad`, as in the frames of `viz.frames`, and the chain-rule lines
 from `steps.step_texts`, so page and frames tell the same story.
 
-Per wire (keyed by the scene's wire id):
+A page may draw the graph twice (composites boxed, and collapsed): the steps
+are the same, each view has its own wires. Per wire (keyed by the scene's wire id):
 
 - `grad`: `[step, text]` each time the gradient it shows changes; before the
   first of them it is not computed yet.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -31,7 +33,38 @@ from .steps import Recording, StepText
 Json = dict[str, Any]
 
 
+@dataclass(frozen=True)
+class View:
+    """One drawing of the graph on the page: composites `groups` ("box" or "collapse"),
+    its SVG ids starting with `prefix`."""
+
+    groups: str
+    prefix: str
+    scene: Scene
+
+
 def build_trace(
+    root: Value,
+    order: list[Value],
+    run: Recording,
+    texts: list[StepText],
+    views: list[View],
+    options: Options,
+) -> Json:
+    """The page's data: its steps (forward picture first), and for each view the gate
+    each step lights, the wires it sends gradient to, and the wires' numbers."""
+    return {
+        "n": len(run.steps),
+        "steps": [{"title": text.title, "lines": text.lines} for text in texts],
+        "views": [
+            {"groups": view.groups, "prefix": view.prefix,
+             **_view(root, order, view.scene, run, texts, options)}
+            for view in views
+        ],
+    }  # fmt: skip
+
+
+def _view(
     root: Value,
     order: list[Value],
     scene: Scene,
@@ -39,15 +72,10 @@ def build_trace(
     texts: list[StepText],
     options: Options,
 ) -> Json:
-    """The page's data: its steps (forward picture first) and its wires."""
     step_of = {j: k for k, (j, _) in enumerate(run.steps, start=1)}
     fed = _fed(scene)
-    steps: list[Json] = [{"title": texts[0].title, "lines": texts[0].lines, "gate": None}]
-    for k, (j, _) in enumerate(run.steps, start=1):
-        steps.append(
-            {"title": texts[k].title, "lines": texts[k].lines, "gate": scene.drawn.get(j),
-             "wires": [w.id for w in fed[j]]}
-        )  # fmt: skip
+    gates = [None, *(scene.drawn.get(j) for j, _ in run.steps)]
+    wires_fed = [[], *([w.id for w in fed[j]] for j, _ in run.steps)]
     wires: Json = {}
     events = _grad_events(scene, run, fed, options)
     for wire in scene.wires:
@@ -61,7 +89,7 @@ def build_trace(
             entry["why"] = _why(wire, root, order, texts, step_of, options)
             entry.update(_answer(wire, order, run, options))
         wires[wire.id] = entry
-    return {"n": len(run.steps), "steps": steps, "wires": wires}
+    return {"gates": gates, "fed": wires_fed, "wires": wires}
 
 
 def _fed(scene: Scene) -> dict[int, list[Wire]]:

@@ -7,28 +7,43 @@
   const quiz = data.mode === "quiz";
   const n = data.n;
   const view = document.getElementById("view");
-  const svg = view.querySelector("svg");
   const panel = document.getElementById("derivation");
   let k = quiz ? n : 0; // the step shown: 0 is the forward picture, n the finished one
   let timer = null;
   let pinned = null; // the number whose derivation stays in the panel: {wire, what}
 
-  // --- the wires and their numbers -------------------------------------------------
-  const wires = new Map();
-  for (const [id, info] of Object.entries(data.wires)) {
-    const group = document.getElementById("wire-" + id);
-    if (!group) continue;
-    const wire = { id, info, group, value: group.querySelector("text.value"),
-                   grad: info.grad ? group.querySelector("text.grad") : null };
-    wires.set(id, wire);
-    if (wire.grad) centre(wire.grad);
-    for (const what of ["value", "grad"]) {
-      const text = wire[what];
-      if (!text) continue;
-      text.addEventListener("click", (event) => { event.stopPropagation(); pin(wire, what); });
-      text.addEventListener("mouseenter", () => explain({ wire, what }));
-      text.addEventListener("mouseleave", () => explain(pinned));
+  // --- the drawings, their wires and numbers ------------------------------------------
+  // One drawing per view of the graph (composites boxed, or collapsed), one shown at a time.
+  const layouts = view.querySelectorAll(".layout");
+  const drawings = data.views.map((info, index) => {
+    const svg = layouts[index].querySelector("svg");
+    const whole = svg.viewBox.baseVal;
+    const home = { x: whole.x, y: whole.y, w: whole.width, h: whole.height };
+    const drawing = { info, layout: layouts[index], svg, home, box: { ...home }, moved: false,
+                      wires: new Map(), ready: false };
+    for (const [id, wireInfo] of Object.entries(info.wires)) {
+      const group = document.getElementById(info.prefix + "wire-" + id);
+      if (!group) continue;
+      const wire = { id, info: wireInfo, group, value: group.querySelector("text.value"),
+                     grad: wireInfo.grad ? group.querySelector("text.grad") : null };
+      drawing.wires.set(id, wire);
+      for (const what of ["value", "grad"]) {
+        const text = wire[what];
+        if (!text) continue;
+        text.addEventListener("click", (event) => { event.stopPropagation(); pin(wire, what); });
+        text.addEventListener("mouseenter", () => explain({ wire, what }));
+        text.addEventListener("mouseleave", () => explain(pinned));
+      }
     }
+    return drawing;
+  });
+  let shown = drawings[0];
+
+  // Sizes are known only once a drawing is on screen: centre its gradients then.
+  function prepare(drawing) {
+    if (drawing.ready) return;
+    drawing.ready = true;
+    for (const wire of drawing.wires.values()) if (wire.grad) centre(wire.grad);
   }
 
   // A gradient's text changes as it accumulates; keep it centred where the
@@ -48,7 +63,7 @@
   // --- step mode ---------------------------------------------------------------------
   function go(target) {
     k = Math.max(0, Math.min(n, target));
-    for (const wire of wires.values()) {
+    for (const wire of shown.wires.values()) {
       if (!wire.grad) continue;
       const event = shownAt(wire.info.grad, k);
       const hidden = !event || (quiz && wire.info.kind !== "output");
@@ -58,14 +73,17 @@
       wire.grad.classList.toggle("pending", hidden);
       wire.grad.classList.toggle("fresh", !hidden && !quiz && event[0] === k);
     }
+    const svg = shown.svg;
+    const prefix = shown.info.prefix;
     for (const lit of svg.querySelectorAll(".active")) lit.classList.remove("active");
     const step = data.steps[k];
-    if (step.gate && !quiz) {
-      const gate = document.getElementById("gate-" + step.gate);
+    const gateId = shown.info.gates[k];
+    if (gateId && !quiz) {
+      const gate = document.getElementById(prefix + "gate-" + gateId);
       light(gate);
       follow(gate);
-      for (const id of step.wires) {
-        light(document.getElementById("wire-" + id));
+      for (const id of shown.info.fed[k]) {
+        light(document.getElementById(prefix + "wire-" + id));
         for (const edge of svg.querySelectorAll("g.edge")) {
           if (edge.dataset.from === id || edge.dataset.to === id) light(edge);
         }
@@ -87,6 +105,7 @@
     const seen = node.getBoundingClientRect();
     if (seen.left >= area.left && seen.right <= area.right && seen.top >= area.top
         && seen.bottom <= area.bottom) return;
+    const box = shown.box;
     const perPixel = box.w / area.width;
     const dx = seen.left + seen.width / 2 - (area.left + area.width / 2);
     const dy = seen.top + seen.height / 2 - (area.top + area.height / 2);
@@ -125,7 +144,7 @@
   }
 
   function pin(wire, what) {
-    for (const text of svg.querySelectorAll("text.asked")) text.classList.remove("asked");
+    for (const text of shown.svg.querySelectorAll("text.asked")) text.classList.remove("asked");
     pinned = { wire, what };
     if (wire[what]) wire[what].classList.add("asked");
     explain(pinned);
@@ -218,7 +237,7 @@
   }
 
   function makeBoxes() {
-    for (const wire of wires.values()) {
+    for (const wire of shown.wires.values()) {
       if (!wire.grad || wire.info.kind === "output") continue;
       const box = wire.grad.getBBox();
       const width = Math.max(box.width + 14, 44);
@@ -258,16 +277,12 @@
     document.getElementById("score").textContent = `${right} of ${boxes.length} right`;
   }
 
-  // --- pan and zoom ------------------------------------------------------------------
-  const whole = svg.viewBox.baseVal;
-  const home = { x: whole.x, y: whole.y, w: whole.width, h: whole.height };
-  let box = { ...home };
-  let moved = false; // has the reader zoomed or panned? Then a resize keeps their view.
+  // --- pan and zoom: each drawing keeps its own view box, and whether the reader moved it
   const MAX_SCALE = 2; // pixels per point when the whole graph is shown: small graphs stay small
 
   function setBox(next) {
-    box = next;
-    svg.setAttribute("viewBox", `${box.x} ${box.y} ${box.w} ${box.h}`);
+    shown.box = next;
+    shown.svg.setAttribute("viewBox", `${next.x} ${next.y} ${next.w} ${next.h}`);
   }
 
   // An iframe that is not laid out yet has no size: then the whole picture, unscaled.
@@ -275,6 +290,7 @@
 
   function fit() {
     const area = view.getBoundingClientRect();
+    const home = shown.home;
     if (!sized(area)) { setBox({ ...home }); return; }
     const scale = Math.min(area.width / (home.w + 24), area.height / (home.h + 24), MAX_SCALE);
     const w = area.width / scale;
@@ -285,11 +301,12 @@
   function zoom(factor, cx, cy) {
     const area = view.getBoundingClientRect();
     if (!sized(area)) return;
+    const box = shown.box;
     const px = cx === undefined ? 0.5 : (cx - area.left) / area.width;
     const py = cy === undefined ? 0.5 : (cy - area.top) / area.height;
     const w = box.w / factor;
     const h = box.h / factor;
-    moved = true;
+    shown.moved = true;
     setBox({ x: box.x + (box.w - w) * px, y: box.y + (box.h - h) * py, w, h });
   }
 
@@ -301,25 +318,26 @@
   let drag = null;
   view.addEventListener("pointerdown", (event) => {
     if (event.target instanceof HTMLInputElement) return;
-    drag = { x: event.clientX, y: event.clientY, from: { ...box } };
+    drag = { x: event.clientX, y: event.clientY, from: { ...shown.box } };
     view.classList.add("dragging");
   });
   window.addEventListener("pointermove", (event) => {
     const area = view.getBoundingClientRect();
     if (!drag || !sized(area)) return;
-    const perPixel = box.w / area.width;
-    moved = true;
+    const perPixel = shown.box.w / area.width;
+    shown.moved = true;
     setBox({ ...drag.from, x: drag.from.x - (event.clientX - drag.x) * perPixel,
              y: drag.from.y - (event.clientY - drag.y) * perPixel });
   });
   window.addEventListener("pointerup", () => { drag = null; view.classList.remove("dragging"); });
   document.getElementById("zoom-in").addEventListener("click", () => zoom(1.25));
   document.getElementById("zoom-out").addEventListener("click", () => zoom(0.8));
-  document.getElementById("zoom-fit").addEventListener("click", () => { moved = false; fit(); });
-  new ResizeObserver(() => { if (!moved) fit(); }).observe(view);
+  function refit() { shown.moved = false; fit(); }
+  document.getElementById("zoom-fit").addEventListener("click", refit);
+  new ResizeObserver(() => { if (!shown.moved) fit(); }).observe(view);
 
-  // The view is as tall as the picture needs at its largest scale, within the window.
-  const natural = (home.h + 24) * MAX_SCALE;
+  // The view is as tall as the pictures need at their largest scale, within the window.
+  const natural = Math.max(...drawings.map((d) => (d.home.h + 24) * MAX_SCALE));
   const room = (window.innerHeight || 700) * 0.62;
   view.style.height = `${Math.max(160, Math.min(natural, room))}px`;
 
@@ -328,7 +346,7 @@
     ArrowRight: () => { stop(); go(k + 1); }, ArrowLeft: () => { stop(); go(k - 1); },
     Home: () => { stop(); go(0); }, End: () => { stop(); go(n); }, " ": play,
     "+": () => zoom(1.25), "=": () => zoom(1.25), "-": () => zoom(0.8),
-    "0": () => { moved = false; fit(); },
+    "0": refit, c: () => toggle(),
   };
   document.addEventListener("keydown", (event) => {
     if (event.target instanceof HTMLInputElement || event.ctrlKey || event.metaKey) return;
@@ -339,6 +357,31 @@
     action();
   });
 
+  // --- boxed or collapsed composites -----------------------------------------------------
+  const groupsButton = document.getElementById("groups");
+  function toggle() {
+    if (drawings.length < 2) return;
+    const next = drawings[(drawings.indexOf(shown) + 1) % drawings.length];
+    shown.layout.hidden = true;
+    next.layout.hidden = false;
+    shown = next;
+    prepare(shown);
+    pinned = null;
+    if (!shown.moved) fit();
+    go(k);
+    nameToggle();
+  }
+  function nameToggle() {
+    groupsButton.textContent = shown.info.groups === "box" ? "collapse composites"
+      : "box composites";
+  }
+  if (drawings.length > 1) {
+    groupsButton.hidden = false;
+    groupsButton.addEventListener("click", toggle);
+    nameToggle();
+  }
+
+  prepare(shown);
   if (quiz) makeBoxes();
   fit();
   go(k);
