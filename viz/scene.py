@@ -148,11 +148,14 @@ def check_size(count: int, groups: str, order: Sequence[Value]) -> None:
     """Refuse `count` nodes past MAX_NODES, warn past WARN_NODES; the hint to collapse
     only where it helps: a graph with composite gates not collapsed yet."""
     collapsible = groups != "collapse" and any(node.scope is not None for node in order)
-    hint = '; draw composite gates as single gates with groups="collapse"' if collapsible else ""
+    collapse = 'draw composite gates as single gates with groups="collapse"'
+    hint = f"; {collapse}" if collapsible else ""
     if count > MAX_NODES:
+        smaller = "a smaller part of the graph"
+        todo = f"{collapse}, or {smaller}" if collapsible else f"draw {smaller}"
         raise GraphTooLargeError(
             f"the graph has {count} nodes to draw, more than viz draws ({MAX_NODES}): "
-            f"Graphviz would take minutes{hint}, or draw a smaller part of the graph"
+            f"Graphviz would take minutes; {todo}"
         )
     if count > WARN_NODES:
         warn_caller(
