@@ -98,6 +98,17 @@ def test_the_copies_of_a_repeated_sum_each_carry_a_gradient_of_one() -> None:
     assert "x.grad = 30.00" in viz.draw(s).source
 
 
+def test_the_note_gives_an_unlabelled_leafs_total_by_its_number() -> None:
+    x = Value(1.5)
+    s = x
+    for _ in range(29):
+        s = s + x
+    s.backward()
+    source = viz.draw(s).source
+    assert "add up to 30.00 for 1.50" in source
+    assert "1.50.grad" not in source
+
+
 def test_a_leaf_used_a_few_times_close_together_keeps_its_trunk_and_branches() -> None:
     x = Value(3.0, "x")
     f = x * x * x

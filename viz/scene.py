@@ -618,10 +618,18 @@ class _Wiring:
         if not self.state.seeded:
             return line
         totals = ", ".join(
-            f"{name}.grad = {self.number(self.state.grads[v])}"
-            for name, v in zip(named, sorted(copied), strict=False)
+            self.copies_total(v, name) for name, v in zip(named, sorted(copied), strict=False)
         )
         return f"{line}: the gradients of the copies add up to {totals}"
+
+    def copies_total(self, v: int, name: str) -> str:
+        """`w.grad = 0.0014` for a named value; `30.00 for 1.50` for an unlabelled leaf,
+        whose name is its number (`1.50.grad` would read as a number)."""
+        total = self.number(self.state.grads[v])
+        node = self.order[v]
+        if node.gate is None and not node.label:
+            return f"{total} for {name}"
+        return f"{name}.grad = {total}"
 
     def constant(self, const: _Constant) -> None:
         target = self.gates.drawn[const.gate]
