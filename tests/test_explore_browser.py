@@ -148,6 +148,10 @@ def test_space_plays_to_the_end(opened: Opened, tmp_path: Path) -> None:
 
     page.keyboard.press(" ")
     expect(page.locator("#step")).to_have_text("2 / 2")
+    page.click("#home")  # a button clicked: Space still plays, once
+    page.keyboard.press(" ")
+    expect(page.locator("#step")).to_have_text("2 / 2")
+    assert page.locator("#play").text_content() == "play"
     assert opened.grad("y") == "-4.00"
 
 

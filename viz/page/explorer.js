@@ -115,7 +115,7 @@
   function play() {
     if (timer !== null) { stop(); return; }
     if (k >= n) go(0);
-    timer = setInterval(() => { if (k >= n) stop(); else go(k + 1); }, 900);
+    timer = setInterval(() => { go(k + 1); if (k >= n) stop(); }, 900);
     const button = document.getElementById("play");
     button.textContent = "pause";
     button.setAttribute("aria-pressed", "true");
@@ -348,8 +348,14 @@
     "+": () => zoom(1.25), "=": () => zoom(1.25), "-": () => zoom(0.8),
     "0": refit, c: () => toggle(),
   };
+  // A button clicked with the mouse gives the keys back, so Space still plays; one reached
+  // with Tab keeps them, and Space or Enter presses it, as everywhere.
+  for (const button of document.querySelectorAll("header button")) {
+    button.addEventListener("pointerup", () => button.blur());
+  }
   document.addEventListener("keydown", (event) => {
     if (event.target instanceof HTMLInputElement || event.ctrlKey || event.metaKey) return;
+    if (event.target instanceof HTMLButtonElement && [" ", "Enter"].includes(event.key)) return;
     const action = keys[event.key];
     if (!action) return;
     if (quiz && ["ArrowRight", "ArrowLeft", "Home", "End", " "].includes(event.key)) return;
