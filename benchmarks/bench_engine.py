@@ -27,14 +27,13 @@ import statistics
 import subprocess
 import sys
 import time
-import tracemalloc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from engines import Engine, count_nodes, gategrad, micrograd
+from engines import Engine, bytes_per_node, count_nodes, gategrad, micrograd
 from workloads import (
     NODES_PER_LINK,
     Workload,
@@ -142,19 +141,6 @@ def time_workload(workload: Workload, nodes: int, repeats: int) -> dict[str, Tim
         )
         for name in ENGINES
     }
-
-
-def bytes_per_node(engine: Engine, nodes: int) -> float:
-    """Memory held by a live chain of `nodes` nodes, per node (tracemalloc)."""
-    x = engine.value_class(0.5)
-    gc.collect()
-    tracemalloc.start()
-    try:
-        root = chain(x, links_for(nodes))
-        held, _peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return held / count_nodes(root, engine.parents)
 
 
 # --- how deep a chain backward() survives ---------------------------------------------

@@ -24,18 +24,15 @@ import statistics
 import subprocess
 import sys
 import time
-import tracemalloc
 from dataclasses import dataclass
 from pathlib import Path
 
-from engines import LOADERS, count_nodes, floor_available
+from engines import LOADERS, bytes_per_node, count_nodes, floor_available
 from workloads import (
     AnyValue,
     Workload,
-    chain,
     chain_workload,
     dot_workload,
-    links_for,
     mlp_workload,
 )
 
@@ -98,20 +95,6 @@ def time_in_this_process(engine_name: str, workload: Workload, clock: str) -> di
         "nodes": count_nodes(root, engine.parents),
         "result": root.data,
     }
-
-
-def memory_in_this_process(engine_name: str, nodes: int) -> float:
-    """Bytes held by a live chain of `nodes` nodes, per node (tracemalloc)."""
-    engine = LOADERS[engine_name]()
-    x = engine.value_class(0.5)
-    gc.collect()
-    tracemalloc.start()
-    try:
-        root = chain(x, links_for(nodes))
-        held, _peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return held / count_nodes(root, engine.parents)
 
 
 # --- the parent: start the processes, gather and print ----------------------------------
@@ -273,7 +256,7 @@ def main() -> None:
         print(json.dumps(time_in_this_process(name, workloads(sizes)[int(index)], clock)))
     elif args.memory:
         name, nodes = args.memory
-        print(json.dumps(memory_in_this_process(name, int(nodes))))
+        print(json.dumps(bytes_per_node(LOADERS[name](), int(nodes))))
     else:
         sizes = QUICK if args.quick else FULL
         if args.rounds:

@@ -12,13 +12,15 @@ no other.
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import sys
+import tracemalloc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from workloads import AnyValue
+from workloads import AnyValue, chain, links_for
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 FLOOR_FILE = REPOSITORY.parent / "shared" / "reference" / "limit_proto.py"
@@ -96,3 +98,16 @@ def count_nodes(root: AnyValue, parents: Callable[[AnyValue], Iterable[AnyValue]
                 seen.add(operand)
                 stack.append(operand)
     return nodes
+
+
+def bytes_per_node(engine: Engine, nodes: int) -> float:
+    """Memory held by a live chain of `nodes` nodes, per node (tracemalloc)."""
+    x = engine.value_class(0.5)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        root = chain(x, links_for(nodes))
+        held, _peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return held / count_nodes(root, engine.parents)
