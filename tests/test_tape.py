@@ -291,6 +291,9 @@ def test_turning_a_value_into_a_float_while_tracing_is_refused():
         (lambda x: x, [Value(1.0)], TypeError, "trace makes the input Values"),
         (lambda x: x, ["a"], TypeError, "must hold numbers, got str"),
         (3, [1.0], TypeError, "needs a function"),
+        (lambda a, b: a * b, [1.0], TypeError, r"example_inputs \(1\), but it takes \(a, b\)"),
+        (lambda a: a, [1.0, 2.0], TypeError, r"example_inputs \(2\), but it takes \(a\)"),
+        (lambda a, *, s: a * s, [1.0], TypeError, "missing a required argument: 's'"),
     ],
 )
 def test_bad_traces_are_clear_errors(fn, example, error, message):

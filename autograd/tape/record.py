@@ -75,11 +75,24 @@ class Program:
 
 
 def input_names(fn: Callable[..., object], n_inputs: int) -> list[str]:
-    """The traced function's parameter names (for messages), or x1, x2, ... if unknown."""
+    """The traced function's parameter names (for messages), or x1, x2, ... if unknown.
+
+    A function that cannot take `n_inputs` arguments is refused here, before it is
+    called, with a message about example_inputs rather than about the call.
+    """
     try:
-        parameters = list(inspect.signature(fn).parameters.values())
+        signature = inspect.signature(fn)
     except (TypeError, ValueError):  # a builtin or C function: no signature
-        parameters = []
+        signature = None
+    parameters = [] if signature is None else list(signature.parameters.values())
+    if signature is not None:
+        try:
+            signature.bind(*range(n_inputs))
+        except TypeError as error:
+            raise TypeError(
+                f"trace calls the function with one argument per number of example_inputs "
+                f"({n_inputs}), but it takes {signature}: {error}"
+            ) from None
     positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
     names = [p.name for p in parameters if p.kind in positional]
     if len(names) >= n_inputs:
