@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..graph import topological_order
 from ..ops import Gate
 from ..validate import is_real_number, real_number, shown
 from ..value import TRACING, Value
@@ -174,21 +175,10 @@ def _number(
 
 def _operands_first(roots: list[Value], inputs: list[Value]) -> list[Value]:
     """Every node the roots depend on, except the inputs, each after its operands."""
-    done = set(inputs)
-    order = []
+    order: dict[Value, None] = dict.fromkeys(inputs)  # a dict keeps the order, without repeats
     for root in roots:
-        stack = [(root, False)]
-        while stack:
-            node, operands_done = stack.pop()
-            if node in done:
-                continue
-            if operands_done:
-                done.add(node)
-                order.append(node)
-                continue
-            stack.append((node, True))
-            stack.extend((p, False) for p in reversed(node.parents) if p not in done)
-    return order
+        order.update(dict.fromkeys(topological_order(root)))
+    return list(order)[len(inputs) :]
 
 
 def _ancestors(program: Program) -> list[bool]:
