@@ -110,7 +110,9 @@ def trace(
 
     `fn` takes one Value per input of one example and returns one Value. Leaves
     it reaches other than its arguments (a model's parameters) are read afresh
-    at each replay, and backward adds their gradients into them.
+    at each replay, and backward adds their gradients into them. They are the
+    Value objects met while tracing: an update of `p.data` is seen, a parameter
+    replaced by a new Value (`w = w - lr * w.grad`) needs a new trace.
 
     Python branches on the numbers are fine as long as they compare Values
     (`if x > 0:`, builtin `max(a, b)`): each comparison is recorded, and
