@@ -5,7 +5,8 @@
     viz.explore(f, mode="quiz").save("quiz.html")
 
 The page is one HTML file: the graph laid out once by Graphviz (every number
-in place, so nothing moves when numbers appear), the data of the backward pass
+in place, so nothing moves when numbers appear; a small graph with composite
+gates twice, boxed and collapsed, a button apart), the data of the backward pass
 as JSON (`viz.trace`) and a small script (`viz/page/explorer.js`) that only
 shows, hides and re-colours what is already there. Nothing is fetched: the
 page's Content-Security-Policy forbids every request, so it works from
@@ -54,7 +55,9 @@ def explore(
 
     `mode="step"`: step through the backward pass (the steps of `viz.frames`);
     `mode="quiz"`: type each gradient into a box and check it. Takes the
-    drawing options of `viz.draw`. The `.grad` of the graph are left as they are.
+    drawing options of `viz.draw`; `groups` is the view the page opens on (see
+    `_views` for when it offers the other). The `.grad` of the graph are left as
+    they are.
     """
     options = Options(precision, fold_constants, groups, rankdir, chosen(theme))
     if mode not in MODES:
