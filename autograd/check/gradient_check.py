@@ -63,6 +63,7 @@ from .numerical import (
     check_number,
     downstream_of,
     float_function,
+    gate_at,
     is_coarse,
     nan_outside_domain,
     numerical_grad,
@@ -172,7 +173,7 @@ class WrongGate:
     numeric: float
 
     def __str__(self) -> str:
-        at = f"{self.gate}({', '.join(f'{x:.6g}' for x in self.operands)})"
+        at = gate_at(self.gate, self.operands)
         return (
             f"gate {self.gate!r} has a wrong local derivative: at {at}, d/d(operand "
             f"{self.operand_index + 1}) is {self.table:.6g} in the table but "

@@ -24,7 +24,7 @@ from itertools import product
 from ..derivatives import grad, local_slopes
 from ..graph import topological_order
 from ..value import Value
-from .numerical import Tolerance, ValueFunction, output_of
+from .numerical import Tolerance, ValueFunction, gate_at, output_of
 
 SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -47,7 +47,7 @@ class WrongDerivativeRule:
     table: float
 
     def __str__(self) -> str:
-        at = f"{self.gate}({', '.join(f'{x:.6g}' for x in self.operands)})"
+        at = gate_at(self.gate, self.operands)
         return (
             f"gate {self.gate!r} has a wrong derivative in gates: at {at}, d/d(operand "
             f"{self.operand_index + 1}) is {self.in_gates:.6g} by its derivative rule but "

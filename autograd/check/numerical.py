@@ -307,6 +307,11 @@ def nan_outside_domain(func: Callable[..., float]) -> Callable[..., float]:
     return guarded
 
 
+def gate_at(gate: str, operands: Sequence[float]) -> str:
+    """A gate at its operands as a report writes it: `tanh(0.5)`, `mul(2, -3)`."""
+    return f"{gate}({', '.join(f'{x:.6g}' for x in operands)})"
+
+
 def check_callable(f: object) -> None:
     if not callable(f):
         raise TypeError(
