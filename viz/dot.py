@@ -230,6 +230,15 @@ class _Drawer:
         return attrs
 
     def digraph(self) -> graphviz.Digraph:
+        """The picture: the graph's settings, its nodes inside their boxes, the first
+        and last columns, then the edges."""
+        g = self.empty_graph()
+        self.add_nodes(g)
+        self.add_ranks(g)
+        self.add_edges(g)
+        return g
+
+    def empty_graph(self) -> graphviz.Digraph:
         t, s = self.theme, self.scene
         graph_attr = {
             "rankdir": s.rankdir,
@@ -246,7 +255,7 @@ class _Drawer:
         caption = self.caption_label()
         if caption:
             graph_attr.update(label=caption, labelloc="b", labeljust="l")
-        g = graphviz.Digraph(
+        return graphviz.Digraph(
             "gategrad",
             graph_attr=graph_attr,
             node_attr={"fontname": t.fontname, "shape": "plain"},
@@ -257,6 +266,10 @@ class _Drawer:
                 "fontname": t.fontname,
             },
         )
+
+    def add_nodes(self, g: graphviz.Digraph) -> None:
+        """Gates, wires and grids, each inside the box of its composite gate (nested)."""
+        t, s = self.theme, self.scene
         by_group: dict[str | None, list[tuple[str, dict[str, str]]]] = defaultdict(list)
         for node in s.nodes:
             by_group[node.group].append((node.id, self.node_attrs(node)))
@@ -288,7 +301,10 @@ class _Drawer:
 
         fill(g, None)
 
-        sources = aligned_sources(s, t.aligned_inputs)
+    def add_ranks(self, g: graphviz.Digraph) -> None:
+        """The inputs lined up in the first column, the output in the last."""
+        s = self.scene
+        sources = aligned_sources(s, self.theme.aligned_inputs)
         check_layout(s, sources)
         sources = [wid for wid in sources if wid not in self.bundled]
         if sources:
@@ -303,6 +319,9 @@ class _Drawer:
                 for wid in outputs:
                     last.node(wid)
 
+    def add_edges(self, g: graphviz.Digraph) -> None:
+        """Each wire from where it starts and into its gate; each grid into its gate."""
+        t, s = self.theme, self.scene
         wire_ids = {w.id for w in s.wires}
         active = {"color": t.active_color, "penwidth": f"{2 * t.penwidth:g}"}
         for wire in s.wires:
