@@ -39,7 +39,7 @@ from collections.abc import Sequence
 from .composite import composite
 from .graph import topological_order
 from .validate import float_or_inf, is_real_number
-from .value import Value
+from .value import TRACING, Value
 
 Slope = Value | float  # a derivative being built: gates, or a number while no input moves it
 
@@ -56,6 +56,8 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
     d(x·y)/dx is y, d(eˣ)/dx is eˣ (so set a label on a result with care).
     """
     _check_arguments("grad", output, inputs, create_graph)
+    if TRACING and not create_graph:  # plain numbers would be frozen into a tape
+        TRACING[-1]("grad", output, None)
     gates_root_first = [node for node in reversed(topological_order(output)) if not node.is_leaf]
     if not create_graph:
         grads = _float_pass(output, gates_root_first)

@@ -39,7 +39,8 @@ Number = int | float
 # The recorders of `autograd.trace` while it runs a function, innermost last; empty
 # otherwise, so a comparison pays one test of an empty list. Each is called as
 # recorder(op, value, other) for `value op other` ("<", "<=", ">", ">=") and as
-# recorder("float", value, None) when a Value is turned into a plain float.
+# recorder("float", value, None) when a Value is turned into a plain float (and by
+# `grad` as recorder("grad", output, None) when its results will be plain numbers).
 TRACING: list[Callable[[str, Value, object], None]] = []
 
 

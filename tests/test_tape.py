@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd import BranchError, Value, trace
+from autograd import BranchError, Value, grad, hessian, trace
 from autograd.nn import MLP
 from autograd.nn.datasets import make_moons
 from autograd.nn.losses import logistic
@@ -280,6 +280,17 @@ def test_turning_a_value_into_a_float_while_tracing_is_refused():
     with pytest.raises(TypeError, match="plain float"):
         trace(lambda x: x * float(x), [1.0])
     assert float(Value(2.0)) == 2.0  # outside a trace, float() is as before
+
+
+def test_grad_giving_plain_numbers_while_tracing_is_refused_and_grad_of_gates_replays():
+    w = Value(1.5)
+    with pytest.raises(TypeError, match=r"grad\(\) without create_graph=True"):
+        trace(lambda x: grad(x * x * w, [x])[0] * w, [1.0])
+    with pytest.raises(TypeError, match=r"grad\(\) without create_graph=True \(or hessian"):
+        trace(lambda x: Value(hessian(x * x * w, [x])[0][0]) * x, [1.0])
+    tape = trace(lambda x: grad(x * x * w, [x], create_graph=True)[0] * w, [1.0])
+    assert tape([[1.0], [2.0], [3.0]]).tolist() == [2 * x * 1.5 * 1.5 for x in (1.0, 2.0, 3.0)]
+    assert grad(Value(2.0) * w, [w])[0].data == 2.0  # outside a trace, grad is as before
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,9 @@ afresh at every replay.
 
 While the function runs, every comparison of Values (`x > 0`, builtin `max`)
 is noted with the side it took, so that a replay can check that each example
-takes the same side; turning a Value into a plain float is refused, since the
-number would leave the graph and be frozen into the tape.
+takes the same side; turning a Value into a plain float, or asking grad() for
+plain numbers, is refused, since the number would leave the graph and be frozen
+into the tape.
 """
 
 from __future__ import annotations
@@ -35,6 +36,21 @@ COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     ">=": lambda a, b: a >= b,
 }
 
+
+# What the engine reports while tracing when a number leaves the graph: the tape can only
+# replay gates, so that number would be frozen into it, the same for every row.
+ESCAPES = {
+    "float": (
+        "a traced function turned a Value into a plain float (float(v), math.exp(v), ...): "
+        "the tape can only replay gates, so that number would be frozen; use the Value's "
+        "own methods (v.exp(), v.relu(), v.max(w))"
+    ),
+    "grad": (
+        "a traced function called grad() without create_graph=True (or hessian()): their "
+        "results are plain numbers, which the tape would freeze, the same for every row; "
+        "grad(..., create_graph=True) gives gates, which it replays"
+    ),
+}
 
 Noted = tuple[str, Value, "Value | float", str]  # a comparison as noted: op, left, right, where
 
@@ -108,12 +124,8 @@ def record(fn: Callable[..., object], example: Sequence[float]) -> Program:
     noted: list[Noted] = []
 
     def note(op: str, value: Value, other: object) -> None:
-        if op == "float":
-            raise TypeError(
-                "a traced function turned a Value into a plain float (float(v), math.exp(v), "
-                "...): the tape can only replay gates, so that number would be frozen; "
-                "use the Value's own methods (v.exp(), v.relu(), v.max(w))"
-            )
+        if op in ESCAPES:
+            raise TypeError(ESCAPES[op])
         right = other if isinstance(other, Value) else real_number(other, "a compared number")
         noted.append((op, value, right, _caller()))
 
