@@ -211,7 +211,7 @@ def register_gate(gate: Gate) -> Gate:
     """
     if not isinstance(gate, Gate):
         raise TypeError(f"register_gate expects a Gate, got {type(gate).__name__}")
-    if gate.name in _BUILT_IN:
+    if gate.name in BUILT_IN_NAMES:
         raise ValueError(f"{gate.name!r} is a built-in gate; register yours under another name")
     GATES[gate.name] = gate
     return gate
@@ -278,7 +278,7 @@ def checked_rule(gate: Gate) -> Rule:
     turns its result into floats (`.data` is always a float) or raises a clear
     error. The built-in rules are trusted, so they cost no extra call.
     """
-    if gate.name in _BUILT_IN and GATES[gate.name] is gate:
+    if gate.name in BUILT_IN_NAMES and GATES[gate.name] is gate:
         return gate.rule
     rule = gate.rule
 
@@ -288,12 +288,13 @@ def checked_rule(gate: Gate) -> Rule:
     return rule_with_checks
 
 
-_BUILT_IN: set[str] = set()
+# The gates defined below: register_gate will not replace them (the operators are wired to them).
+BUILT_IN_NAMES: set[str] = set()
 
 
 def _built_in(gate: Gate) -> Gate:
     GATES[gate.name] = gate
-    _BUILT_IN.add(gate.name)
+    BUILT_IN_NAMES.add(gate.name)
     return gate
 
 

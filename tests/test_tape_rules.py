@@ -49,7 +49,7 @@ def assert_rows_match(gate: Gate, columns: list[list[float]]) -> None:
         assert all(map(same, got, expected)), f"{gate.name}{operands}: {got} != {expected}"
 
 
-BUILT_IN = [gate for gate in GATES.values() if gate.name in ops._BUILT_IN]
+BUILT_IN = [gate for gate in GATES.values() if gate.name in ops.BUILT_IN_NAMES]
 
 
 @pytest.mark.parametrize("gate", BUILT_IN, ids=lambda gate: gate.name)
