@@ -10,10 +10,10 @@ from its end, so the root comes first, and after it each gate once every gate
 that uses its output is done. The walk marks the Values it has listed with a
 token made for this walk alone (`_mark`), so a mark left by an earlier walk,
 even one stopped by Ctrl-C, means nothing to the next: no visited set, no
-counts, nothing to clean up. It replaced Kahn's two passes with a count per
-Value: in a fresh process (one warm-up pass, the best of five) its backward
-takes about 0.4 of their time; in a process that has run ten passes before,
-the two are within 15% of each other either way. A pass runs to the end, or
+counts, nothing to clean up. Why not Kahn's order, two passes with a count
+per Value: in a fresh process (one warm-up pass, the best of five) this walk's
+backward takes about 0.4 of its time; in a process that has run ten passes
+before, the two are within 15% of each other either way. A pass runs to the end, or
 is cleaned up if interrupted, before the next one starts; two threads must not
 run passes over shared nodes at the same time.
 """

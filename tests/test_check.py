@@ -403,7 +403,7 @@ def test_numerical_grad_checks_its_arguments_too():
         numerical_grad(lambda x: None, [1.0])
 
 
-# --- review 3: a fixed-scale nonlinearity at a large input, user gates that raise, kinks in noise
+# --- a fixed-scale nonlinearity at a large input, user gates that raise, kinks in noise
 
 
 @pytest.mark.parametrize(
@@ -473,7 +473,7 @@ def test_the_unresolved_hint_suggests_no_h_when_no_h_would_do():
     assert "inf" not in str(report)
 
 
-# --- review 4: user gates that raise, gates that cannot be checked, honest hints, poles
+# --- user gates that raise, gates that cannot be checked, honest hints, poles
 
 
 def test_a_user_gate_that_raises_at_a_shifted_point_is_an_edge_not_a_crash(gate_table):

@@ -129,7 +129,8 @@ def test_without_gradients_the_copies_are_still_labelled_and_the_note_says_so() 
 
 
 def test_large_shared_graphs_cost_little_to_lay_out() -> None:
-    """The issue's graphs at full size: the wires no longer cross the picture."""
+    """An unrolled RNN, a polynomial, a 500-term sum at full size: drawn once per use,
+    no wire crosses a column of gates."""
     for root in (rnn(40), horner(75), repeated_sum(500)):
         assert layout_cost(scene_of(root), []).crossings == 0
 
@@ -295,7 +296,8 @@ def test_a_neuron_with_many_inputs_gets_them_as_one_grid_beside_it() -> None:
 
 @needs_dot
 def test_the_readme_network_fits_a_png_without_shrinking(tmp_path: Path) -> None:
-    """1095 x 32767 pixels (shrunk by Graphviz) before; now a block that reads at full size."""
+    """Collapsed, the README's MLP(2, [16, 16, 1]) is a block that fits a PNG at full size,
+    not a strip taller than Graphviz's largest bitmap."""
     loss = readme_network_loss()
     path = viz.render(loss, tmp_path / "net.svg", groups="collapse")
     root = ET.parse(path).getroot()
