@@ -346,6 +346,7 @@ def test_an_empty_batch_gives_no_outputs_and_no_gradient():
     w = Value(2.0)
     tape = trace(lambda x: (x * w).log(), [1.0])
     assert tape.backward(np.empty((0, 1))).shape == (0,)
+    assert tape.backward([]).shape == (0,)  # an empty list of rows too
     assert w.grad == 0.0
     assert "1 parameters" in repr(tape) and len(tape) == 2
 

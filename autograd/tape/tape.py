@@ -141,6 +141,8 @@ def _check_rows(XY: object, names: list[str]) -> np.ndarray:
         if rows.dtype == object and any(isinstance(x, Value) for x in rows.ravel()):
             hint = " (a tape replays plain numbers, not Values)"
         raise TypeError(f"XY must hold plain numbers, got {shown(XY)}{hint}")
+    if rows.shape == (0,):  # [] or an empty array: a batch of no rows
+        rows = rows.reshape(0, n)
     if rows.ndim != 2 or rows.shape[1] != n:
         hint = "; for one example pass [[...]]" if rows.ndim == 1 and len(rows) == n else ""
         raise ValueError(f"XY must have shape {expected}, got shape {rows.shape}{hint}")
