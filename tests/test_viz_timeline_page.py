@@ -11,6 +11,7 @@ import pytest
 from conftest import BrowserTab
 
 from autograd import Value
+from autograd.nn import MLP
 from viz.plane import Plane
 from viz.timeline import Timeline
 
@@ -219,3 +220,45 @@ def test_the_decision_boundary_of_each_step_is_drawn(tab: BrowserTab, tmp_path: 
     assert tab.page.locator("#plane circle.yes").count() == 1
     assert tab.page.locator("#plane circle.no").count() == 1
     tab.assert_clean()
+
+
+def test_a_tall_probe_fits_on_open_and_pans_and_zooms(tab: BrowserTab, tmp_path: Path) -> None:
+    """An MLP(2, [8, 8, 1]) probe, one gate per neuron, is far taller than the window:
+    the page opens on all of it, and the wheel, drag, keys and buttons move the view."""
+    net = MLP(2, [8, 8, 1], rng=0)
+    timeline = Timeline(groups="collapse")
+    for k in range(2):
+        timeline.add(net([0.5, -1.0 + k])[0], loss=1.0 - k)
+    page = tab.open(timeline, tmp_path)
+    svg, view = page.locator("#view > svg"), page.locator("#view")
+    drawn, area = page.locator("#view > svg g.graph").bounding_box(), view.bounding_box()
+    assert drawn and area
+    assert area["height"] <= 760  # the window's height: the page does not scroll the picture
+    assert area["y"] <= drawn["y"] and drawn["y"] + drawn["height"] <= area["y"] + area["height"]
+    assert area["x"] <= drawn["x"] and drawn["x"] + drawn["width"] <= area["x"] + area["width"]
+    assert drawn["height"] > 0.8 * area["height"]  # fitted, not shrunk to a dot
+    whole = svg.get_attribute("viewBox")
+    page.keyboard.press("+")
+    assert _width(svg.get_attribute("viewBox")) == pytest.approx(_width(whole) / 1.25)
+    page.mouse.move(area["x"] + 100, area["y"] + 100)
+    page.mouse.wheel(0, -600)
+    zoomed = svg.get_attribute("viewBox")
+    assert _width(zoomed) < _width(whole) / 2
+    page.mouse.down()
+    page.mouse.move(area["x"] + 160, area["y"] + 220)
+    page.mouse.up()
+    panned = svg.get_attribute("viewBox")
+    assert _width(panned) == _width(zoomed) and panned != zoomed
+    page.keyboard.press("End")  # moving through the steps keeps the reader's view
+    assert svg.get_attribute("viewBox") == panned
+    page.click("#zoom-fit")
+    assert svg.get_attribute("viewBox") == whole
+    page.click("#zoom-out")
+    assert _width(svg.get_attribute("viewBox")) == pytest.approx(_width(whole) * 1.25)
+    tab.page.screenshot(path=str(tmp_path / "tall.png"))
+    tab.assert_clean()
+
+
+def _width(view_box: str | None) -> float:
+    assert view_box
+    return float(view_box.split()[2])

@@ -27,7 +27,7 @@ from .scene import build_scene, finished_state, root_name
 from .steps import Recording, step_texts
 from .theme import Theme, chosen
 from .trace import View, build_trace
-from .webpage import Page, asset, notebook_height, script_json, standalone, theme_style
+from .webpage import Page, notebook_height, page_script, script_json, standalone, theme_style
 
 MODES = ("step", "quiz")
 SECOND_VIEW_GATES = 100  # up to this many gates a page offers composites boxed and collapsed
@@ -109,7 +109,7 @@ def _page(
         "STEP": f"{trace['n']} / {trace['n']}",
         "SVG": "\n".join(layouts),
         "DATA": script_json(trace),
-        "SCRIPT": asset("explorer.js"),
+        "SCRIPT": page_script("explorer.js"),
     }
     style = theme_style(theme, "explorer.css")
     return standalone("explorer.html", parts, title=title, style=style, kind=mode)

@@ -24,7 +24,7 @@ from xml.etree import ElementTree as ET
 
 from .hooks import SVG, hooked_svg
 from .plane import plane_svg
-from .webpage import Page, asset, notebook_height, script_json, standalone, theme_style
+from .webpage import Page, notebook_height, page_script, script_json, standalone, theme_style
 
 if TYPE_CHECKING:
     from .timeline import Timeline
@@ -236,7 +236,7 @@ def page(timeline: Timeline, picture: Picture) -> Page:
         "BOUNDARY": boundary,
         "TINY": escape(f"{timeline.tiny:g}"),
         "DATA": script_json(data),
-        "SCRIPT": asset("timeline.js"),
+        "SCRIPT": page_script("timeline.js"),
     }
     style = theme_style(timeline.options.theme, "timeline.css", off=OFF_COLOR)
     html = standalone("timeline.html", parts, title=title, style=style, kind="timeline")

@@ -73,6 +73,12 @@ def asset(name: str) -> str:
     return (files("viz") / "page" / name).read_text(encoding="utf-8")
 
 
+def page_script(name: str) -> str:
+    """A page's script (a file of `viz/page/`) after `panzoom.js`, the pan and zoom every
+    page shares: one inline script, so the page's code can call `panZoom`."""
+    return asset("panzoom.js") + "\n" + asset(name)
+
+
 def script_json(data: object) -> str:
     """JSON that can sit inside <script>: no `<`, `>` or `&` can end or open a tag."""
     text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))

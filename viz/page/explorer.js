@@ -17,10 +17,8 @@
   const layouts = view.querySelectorAll(".layout");
   const drawings = data.views.map((info, index) => {
     const svg = layouts[index].querySelector("svg");
-    const whole = svg.viewBox.baseVal;
-    const home = { x: whole.x, y: whole.y, w: whole.width, h: whole.height };
-    const drawing = { info, layout: layouts[index], svg, home, box: { ...home }, moved: false,
-                      wires: new Map(), ready: false };
+    const drawing = { ...panZoom.drawing(svg), info, layout: layouts[index], wires: new Map(),
+                      ready: false };
     for (const [id, wireInfo] of Object.entries(info.wires)) {
       const group = document.getElementById(info.prefix + "wire-" + id);
       if (!group) continue;
@@ -38,6 +36,8 @@
     return drawing;
   });
   let shown = drawings[0];
+  const MAX_SCALE = 2; // pixels per point when the whole graph is shown: small graphs stay small
+  const pan = panZoom(view, () => shown, MAX_SCALE);
 
   // Sizes are known only once a drawing is on screen: centre its gradients then.
   function prepare(drawing) {
@@ -81,7 +81,7 @@
     if (gateId && !quiz) {
       const gate = document.getElementById(prefix + "gate-" + gateId);
       light(gate);
-      follow(gate);
+      pan.follow(gate);
       for (const id of shown.info.fed[k]) {
         light(document.getElementById(prefix + "wire-" + id));
         for (const edge of svg.querySelectorAll("g.edge")) {
@@ -97,20 +97,6 @@
   }
 
   function light(node) { if (node) node.classList.add("active"); }
-
-  // Zoomed in on a big graph, the step's gate may be out of sight: bring it to the middle.
-  function follow(node) {
-    const area = view.getBoundingClientRect();
-    if (!node || !sized(area)) return;
-    const seen = node.getBoundingClientRect();
-    if (seen.left >= area.left && seen.right <= area.right && seen.top >= area.top
-        && seen.bottom <= area.bottom) return;
-    const box = shown.box;
-    const perPixel = box.w / area.width;
-    const dx = seen.left + seen.width / 2 - (area.left + area.width / 2);
-    const dy = seen.top + seen.height / 2 - (area.top + area.height / 2);
-    setBox({ ...box, x: box.x + dx * perPixel, y: box.y + dy * perPixel });
-  }
 
   function play() {
     if (timer !== null) { stop(); return; }
@@ -277,76 +263,14 @@
     document.getElementById("score").textContent = `${right} of ${boxes.length} right`;
   }
 
-  // --- pan and zoom: each drawing keeps its own view box, and whether the reader moved it
-  const MAX_SCALE = 2; // pixels per point when the whole graph is shown: small graphs stay small
-
-  function setBox(next) {
-    shown.box = next;
-    shown.svg.setAttribute("viewBox", `${next.x} ${next.y} ${next.w} ${next.h}`);
-  }
-
-  // An iframe that is not laid out yet has no size: then the whole picture, unscaled.
-  function sized(area) { return area.width > 0 && area.height > 0; }
-
-  function fit() {
-    const area = view.getBoundingClientRect();
-    const home = shown.home;
-    if (!sized(area)) { setBox({ ...home }); return; }
-    const scale = Math.min(area.width / (home.w + 24), area.height / (home.h + 24), MAX_SCALE);
-    const w = area.width / scale;
-    const h = area.height / scale;
-    setBox({ x: home.x - (w - home.w) / 2, y: home.y - (h - home.h) / 2, w, h });
-  }
-
-  function zoom(factor, cx, cy) {
-    const area = view.getBoundingClientRect();
-    if (!sized(area)) return;
-    const box = shown.box;
-    const px = cx === undefined ? 0.5 : (cx - area.left) / area.width;
-    const py = cy === undefined ? 0.5 : (cy - area.top) / area.height;
-    const w = box.w / factor;
-    const h = box.h / factor;
-    shown.moved = true;
-    setBox({ x: box.x + (box.w - w) * px, y: box.y + (box.h - h) * py, w, h });
-  }
-
-  view.addEventListener("wheel", (event) => {
-    event.preventDefault();
-    zoom(Math.exp(-event.deltaY * 0.0015), event.clientX, event.clientY);
-  }, { passive: false });
-
-  let drag = null;
-  view.addEventListener("pointerdown", (event) => {
-    if (event.target instanceof HTMLInputElement) return;
-    drag = { x: event.clientX, y: event.clientY, from: { ...shown.box } };
-    view.classList.add("dragging");
-  });
-  window.addEventListener("pointermove", (event) => {
-    const area = view.getBoundingClientRect();
-    if (!drag || !sized(area)) return;
-    const perPixel = shown.box.w / area.width;
-    shown.moved = true;
-    setBox({ ...drag.from, x: drag.from.x - (event.clientX - drag.x) * perPixel,
-             y: drag.from.y - (event.clientY - drag.y) * perPixel });
-  });
-  window.addEventListener("pointerup", () => { drag = null; view.classList.remove("dragging"); });
-  document.getElementById("zoom-in").addEventListener("click", () => zoom(1.25));
-  document.getElementById("zoom-out").addEventListener("click", () => zoom(0.8));
-  function refit() { shown.moved = false; fit(); }
-  document.getElementById("zoom-fit").addEventListener("click", refit);
-  new ResizeObserver(() => { if (!shown.moved) fit(); }).observe(view);
-
   // The view is as tall as the pictures need at their largest scale, within the window.
-  const natural = Math.max(...drawings.map((d) => (d.home.h + 24) * MAX_SCALE));
-  const room = (window.innerHeight || 700) * 0.62;
-  view.style.height = `${Math.max(160, Math.min(natural, room))}px`;
+  pan.sizeArea(drawings, 0.62);
 
   // --- keys --------------------------------------------------------------------------
   const keys = {
     ArrowRight: () => { stop(); go(k + 1); }, ArrowLeft: () => { stop(); go(k - 1); },
     Home: () => { stop(); go(0); }, End: () => { stop(); go(n); }, " ": play,
-    "+": () => zoom(1.25), "=": () => zoom(1.25), "-": () => zoom(0.8),
-    "0": refit, c: () => toggle(),
+    ...pan.keys, c: () => toggle(),
   };
   // A button clicked with the mouse gives the keys back, so Space still plays; one reached
   // with Tab keeps them, and Space or Enter presses it, as everywhere.
@@ -373,7 +297,7 @@
     shown = next;
     prepare(shown);
     pinned = null;
-    if (!shown.moved) fit();
+    if (!shown.moved) pan.fit();
     go(k);
     nameToggle();
   }
@@ -389,6 +313,6 @@
 
   prepare(shown);
   if (quiz) makeBoxes();
-  fit();
+  pan.fit();
   go(k);
 })();

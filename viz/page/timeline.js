@@ -2,14 +2,21 @@
 // The picture was laid out once, in Python; this only rewrites the text of each
 // wire's numbers (always as text, never as markup), switches the classes that
 // mark vanishing gradients and relus that are off, and moves the plots' markers.
-"use strict";
 (function () {
+  "use strict";
   const data = JSON.parse(document.getElementById("timeline-data").textContent);
   const steps = data.steps;
   const slider = document.getElementById("slider");
   const counter = document.getElementById("snapshot");
   const playButton = document.getElementById("play");
   const PLAY_DELAY = 400; // milliseconds per step when playing
+  const MAX_SCALE = 2; // pixels per point when the whole picture is shown
+
+  // The probe's picture, fitted to its area, panned and zoomed by the reader.
+  const view = document.getElementById("view");
+  const picture = panZoom.drawing(view.querySelector("svg"));
+  const pan = panZoom(view, function () { return picture; }, MAX_SCALE);
+  pan.sizeArea([picture], 0.85);
 
   // Each wire's drawing: its numbers and the edges that draw its line.
   const wires = data.wires.map(function (id) {
@@ -90,6 +97,7 @@
   slider.addEventListener("input", function () { stop(); show(Number(slider.value)); });
   playButton.addEventListener("click", play);
   document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey) return;
     const moves = {
       Home: function () { return 0; },
       End: function () { return steps.length - 1; },
@@ -103,7 +111,11 @@
       event.preventDefault();
       stop();
       show(moves[event.key]());
+    } else if (pan.keys[event.key] && event.target !== slider) {
+      event.preventDefault();
+      pan.keys[event.key]();
     }
   });
+  pan.fit();
   show(steps.length - 1);
 })();
