@@ -159,6 +159,7 @@ def _number(
     noted: list[Noted],
     names: list[str],
 ) -> Program:
+    """Number the inputs 0 .. n-1, then every node the output or a comparison depends on."""
     roots = [output]
     for _, value, other, _ in noted:
         roots.append(value)
