@@ -4,11 +4,11 @@ Example::
 
     import viz
     viz.draw(f)                       # a graphviz.Digraph (shows inline in Jupyter)
-    viz.render(f, "out/f.png")        # .png .svg .pdf or .dot
-    viz.save_gif(f, "out/f.gif")      # the backward pass, one step per frame
+    viz.render(f, "f.png")            # .png .svg .pdf or .dot
+    viz.save_gif(f, "f.gif")          # the backward pass, one step per frame
     viz.explore(f).save("f.html")     # a page to step through it, or quiz yourself
     timeline = viz.Timeline()         # a training run: timeline.add(probe, loss=...) per step,
-    timeline.save("out/run.html")     # then one page to move through the steps
+    timeline.save("run.html")         # then one page to move through the steps
 """
 
 from .api import draw, render
