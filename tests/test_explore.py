@@ -247,6 +247,35 @@ def test_the_mime_bundle_has_a_static_finished_picture() -> None:
     assert grads == sorted(["-4.00", "-4.00", "3.00", "-4.00", "1.00"])  # the lecture's
 
 
+@needs_dot
+def test_a_quizs_static_picture_is_the_forward_one() -> None:
+    """Viewers that run no script show the quiz's fallback: its red numbers would be answers."""
+    svg = ET.fromstring(viz.explore(fxyz(), mode="quiz")._repr_mimebundle_()["image/svg+xml"])
+    texts = list(svg.iter(f"{SVG}text"))
+    assert [t for t in texts if t.get("class") == "grad"] == []
+    assert all(t.get("fill") != viz.Theme().grad_color for t in texts)
+    values = sorted(t.text or "" for t in texts if t.get("class") == "value")
+    assert values == sorted(["-2.00", "5.00", "-4.00", "3.00", "-12.00"])  # the lecture's
+
+
+@needs_dot
+def test_a_quiz_does_not_sum_the_gradients_of_copies() -> None:
+    """x used 12 times is drawn once per use; the note under a step page's picture adds up
+    its copies' gradients (x.grad), which in a quiz is the answer to type."""
+    x = Value(0.5, "x")
+    f = x
+    for _ in range(12):
+        f = f * x + 1.0
+
+    def notes(mode: str) -> list[str]:
+        page = viz.explore(f, mode=mode).html
+        return [t.text or "" for t in svg_of(page).iter(f"{SVG}text") if "copies" in (t.text or "")]
+
+    assert any("x.grad = " in note for note in notes("step"))
+    (note,) = notes("quiz")
+    assert note.startswith("x is drawn once per use") and "grad" not in note
+
+
 # --- files, size, bad input ---------------------------------------------------------------
 
 

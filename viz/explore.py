@@ -20,7 +20,7 @@ from typing import Any
 
 from autograd import Value, topological_order
 
-from .hooks import hooked_svg
+from .hooks import hooked_svg, without_gradients
 from .options import OptionError, Options
 from .picture import too_much_hint
 from .scene import build_scene, finished_state, root_name
@@ -36,8 +36,9 @@ SECOND_VIEW_GATES = 100  # up to this many gates a page offers composites boxed 
 class Explorer(Page):
     """An explorer page: `save` it as a file, or let a notebook display it.
 
-    `html` is the standalone page; `svg` the finished picture, shown by
-    notebook viewers that run no script (GitHub, nbviewer).
+    `html` is the standalone page; `svg` the picture shown by notebook viewers
+    that run no script (GitHub, nbviewer): the finished one, or for a quiz the
+    forward one (values, no gradients).
     """
 
 
@@ -72,6 +73,8 @@ def explore(
                                                    order=order))
         for k, way in enumerate(_views(order, groups, mode))
     ]  # fmt: skip
+    if mode == "quiz":
+        views = [_without_sums(view, root, order, options) for view in views]
     texts = step_texts(root, order, run, groups, precision)
     trace = build_trace(root, order, run, texts, views, options)
     trace.update(mode=mode, f=root_name(root))
@@ -82,7 +85,16 @@ def explore(
         svgs.append(hooked_svg(view.scene, options.theme, labels, hint, view.prefix))
     title = f"gategrad explorer: {root_name(root)}"
     page = _page(svgs, views, trace, options.theme, mode, title)
-    return Explorer(page, svgs[0], height=notebook_height(svgs[0]), title="gategrad explorer")
+    fallback = without_gradients(svgs[0]) if mode == "quiz" else svgs[0]
+    return Explorer(page, fallback, height=notebook_height(svgs[0]), title="gategrad explorer")
+
+
+def _without_sums(view: View, root: Value, order: list[Value], options: Options) -> View:
+    """A quiz's drawing: the note on values drawn once per use (copies k/n) says which
+    they are, not what their copies' gradients add up to, which are answers."""
+    state = finished_state(order, [0.0] * len(order), show=False)
+    forward = build_scene(root, state, replace(options, groups=view.groups), order=order)
+    return replace(view, scene=replace(view.scene, copies=forward.copies))
 
 
 def _views(order: list[Value], groups: str, mode: str) -> list[str]:

@@ -87,3 +87,14 @@ def hooked_svg(
         elif kind == "cluster":
             group.set("id", f"{prefix}box-{name.removeprefix('cluster_')}")
     return ET.tostring(svg, encoding="unicode")
+
+
+def without_gradients(svg: str) -> str:
+    """`svg` (made by `hooked_svg`) with no gradient text: the forward picture, for the
+    viewers of a quiz that run no script, where every red number would be an answer."""
+    picture = ET.fromstring(svg)
+    for group in picture.iter(_tag("g")):
+        for text in group.findall(_tag("text")):
+            if text.get("class") == "grad":
+                group.remove(text)
+    return ET.tostring(picture, encoding="unicode")
