@@ -23,7 +23,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..graph import topological_order
 from ..ops import Gate
 from ..validate import is_real_number, real_number, shown
 from ..value import TRACING, Value
@@ -187,11 +186,27 @@ def _number(
 
 
 def _operands_first(roots: list[Value], inputs: list[Value]) -> list[Value]:
-    """Every node the roots depend on, except the inputs, each after its operands."""
-    order: dict[Value, None] = dict.fromkeys(inputs)  # a dict keeps the order, without repeats
+    """Every node the roots depend on, except the inputs, each after its operands.
+
+    Not `graph.topological_order` once per root: the roots (the output and every
+    compared Value) share most of their graph, and one `done` set across them
+    walks each node once; a sort of 300 Values traced 15 times slower per root.
+    """
+    done = set(inputs)
+    order = []
     for root in roots:
-        order.update(dict.fromkeys(topological_order(root)))
-    return list(order)[len(inputs) :]
+        stack = [(root, False)]
+        while stack:
+            node, operands_done = stack.pop()
+            if node in done:
+                continue
+            if operands_done:
+                done.add(node)
+                order.append(node)
+                continue
+            stack.append((node, True))
+            stack.extend((p, False) for p in reversed(node.parents) if p not in done)
+    return order
 
 
 def _ancestors(program: Program) -> list[bool]:
