@@ -28,8 +28,8 @@ SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = ("<img src=x onerror=alert(1)>", '"></script><script>alert(2)</script>')
 
 
-def trace_of(page: str) -> dict:
-    found = re.search(r'<script type="application/json" id="trace">(.*?)</script>', page, re.S)
+def pass_data_of(page: str) -> dict:
+    found = re.search(r'<script type="application/json" id="pass-data">(.*?)</script>', page, re.S)
     assert found, "the page holds its data in one JSON script"
     return json.loads(found.group(1))
 
@@ -66,11 +66,11 @@ def fanout() -> Value:
 def test_every_step_shows_the_numbers_of_the_frames(build, groups) -> None:
     """Frame k of viz.frames and step k of the page show the same gradient on every wire,
     and the page lights the gate that frame k lights; in each view the page offers."""
-    trace = trace_of(viz.explore(build(), groups=groups).html)
-    assert trace["views"][0]["groups"] == groups
-    for view in trace["views"]:
+    pass_data = pass_data_of(viz.explore(build(), groups=groups).html)
+    assert pass_data["views"][0]["groups"] == groups
+    for view in pass_data["views"]:
         pictures = viz.frames(build(), groups=view["groups"])
-        assert trace["n"] == len(pictures) - 2  # the forward frame, the steps, the last slide
+        assert pass_data["n"] == len(pictures) - 2  # the forward frame, the steps, the last slide
         for k, picture in enumerate(pictures[:-1]):
             graph = parse(picture.source)
             for wire in wires(graph):
@@ -85,15 +85,15 @@ def test_the_steps_come_in_the_order_of_backward_steps() -> None:
     f = sigmoid_circuit()
     order = topological_order(f)
     engine = [f"g{order.index(node)}" for node in backward_steps(f)]
-    trace = trace_of(viz.explore(sigmoid_circuit()).html)
-    assert trace["views"][0]["gates"][1:] == engine
+    pass_data = pass_data_of(viz.explore(sigmoid_circuit()).html)
+    assert pass_data["views"][0]["gates"][1:] == engine
 
 
 @needs_dot
 def test_the_lecture_answers_and_derivations() -> None:
     """f = (x+y)z at x=-2, y=5, z=-4: df/dx = df/dy = z = -4, df/dz = x+y = 3."""
-    trace = trace_of(viz.explore(fxyz()).html)
-    by_label = {w["label"]: w for w in trace["views"][0]["wires"].values() if "label" in w}
+    pass_data = pass_data_of(viz.explore(fxyz()).html)
+    by_label = {w["label"]: w for w in pass_data["views"][0]["wires"].values() if "label" in w}
     assert {name: by_label[name]["exact"] for name in "xyzq"} == {
         "x": -4.0, "y": -4.0, "z": 3.0, "q": -4.0,
     }  # fmt: skip
@@ -106,12 +106,12 @@ def test_the_lecture_answers_and_derivations() -> None:
 @needs_dot
 def test_a_shared_value_sums_its_shares() -> None:
     """d(xy + x)/dx = y + 1 = -1: the trunk shows 1 after the + gate, then -1."""
-    trace = trace_of(viz.explore(fanout()).html)
-    (trunk,) = [w for w in trace["views"][0]["wires"].values() if w["kind"] == "trunk"]
+    pass_data = pass_data_of(viz.explore(fanout()).html)
+    (trunk,) = [w for w in pass_data["views"][0]["wires"].values() if w["kind"] == "trunk"]
     assert trunk["grad"] == [[1, "1.00"], [2, "-1.00"]]
     assert [k for k, _ in trunk["why"]] == [1, 2]
     branches = sorted(
-        w["exact"] for w in trace["views"][0]["wires"].values() if w["kind"] == "branch"
+        w["exact"] for w in pass_data["views"][0]["wires"].values() if w["kind"] == "branch"
     )
     assert branches == [-2.0, 1.0]
 
@@ -132,8 +132,8 @@ def test_the_graph_keeps_its_gradients() -> None:
 def test_every_number_has_its_class_and_every_wire_and_gate_an_id() -> None:
     page = viz.explore(fxyz()).html
     svg = svg_of(page)
-    trace = trace_of(page)
-    for wid, entry in trace["views"][0]["wires"].items():
+    pass_data = pass_data_of(page)
+    for wid, entry in pass_data["views"][0]["wires"].items():
         (group,) = [g for g in svg.iter(f"{SVG}g") if g.get("id") == f"wire-{wid}"]
         values = [t for t in group.iter(f"{SVG}text") if t.get("class") == "value"]
         grads = [t for t in group.iter(f"{SVG}text") if t.get("class") == "grad"]
@@ -142,7 +142,7 @@ def test_every_number_has_its_class_and_every_wire_and_gate_an_id() -> None:
         assert grads[0].get("fill") == viz.DEFAULT.grad_color
         assert group.get("data-label") == entry.get("label")
     gates = {g.get("id") for g in svg.iter(f"{SVG}g") if "gate" in (g.get("class") or "")}
-    assert gates == {f"gate-{gate}" for gate in trace["views"][0]["gates"][1:]}
+    assert gates == {f"gate-{gate}" for gate in pass_data["views"][0]["gates"][1:]}
 
 
 @needs_dot
@@ -150,17 +150,17 @@ def test_a_graph_with_composites_is_offered_boxed_and_collapsed() -> None:
     """Step mode draws both views (two layouts, ids apart); the quiz, and a graph without
     composites, one."""
     page = viz.explore(sigmoid_circuit(boxed=True), groups="collapse").html
-    assert [v["groups"] for v in trace_of(page)["views"]] == ["collapse", "box"]
+    assert [v["groups"] for v in pass_data_of(page)["views"]] == ["collapse", "box"]
     layouts = re.findall(r'<div class="layout" data-groups="(\w+)"( hidden)?>', page)
     assert layouts == [("collapse", ""), ("box", " hidden")]
     ids = re.findall(r' id="([^"]+)"', page)
     assert len(ids) == len(set(ids))
     assert any(i.startswith("v1-box-") for i in ids)  # the sigmoid's box, in the second view
     quiz = viz.explore(sigmoid_circuit(boxed=True), mode="quiz").html
-    assert [v["groups"] for v in trace_of(quiz)["views"]] == ["box"]
-    assert [v["groups"] for v in trace_of(viz.explore(fxyz()).html)["views"]] == ["box"]
+    assert [v["groups"] for v in pass_data_of(quiz)["views"]] == ["box"]
+    assert [v["groups"] for v in pass_data_of(viz.explore(fxyz()).html)["views"]] == ["box"]
     flat = viz.explore(sigmoid_circuit(boxed=True), groups="none").html
-    assert [v["groups"] for v in trace_of(flat)["views"]] == ["none"]
+    assert [v["groups"] for v in pass_data_of(flat)["views"]] == ["none"]
 
 
 @needs_dot
@@ -222,8 +222,8 @@ def test_hostile_labels_stay_text_in_svg_json_and_page() -> None:
     tags = [tag for tag, _ in elements(page)]
     assert "img" not in tags
     assert tags.count("script") == 2  # the data and the page's own script
-    trace = trace_of(page)
-    assert {w.get("label") for w in trace["views"][0]["wires"].values()} >= set(HOSTILE)
+    pass_data = pass_data_of(page)
+    assert {w.get("label") for w in pass_data["views"][0]["wires"].values()} >= set(HOSTILE)
     texts = {t.text for t in svg_of(page).iter(f"{SVG}text")}
     assert set(HOSTILE) <= texts
 
@@ -305,8 +305,8 @@ def test_a_300_gate_network_page_is_under_3_mb() -> None:
     assert sum(1 for n in topological_order(f) if n.gate is not None) == 300
     page = viz.explore(f).html
     assert len(page.encode()) < 3_000_000
-    assert trace_of(page)["n"] == 300
-    assert [v["groups"] for v in trace_of(page)["views"]] == ["box"]  # one layout: the budget
+    assert pass_data_of(page)["n"] == 300
+    assert [v["groups"] for v in pass_data_of(page)["views"]] == ["box"]  # one layout: the budget
 
 
 def test_bad_input_is_named() -> None:
@@ -329,13 +329,15 @@ def test_the_command_line_writes_a_page_for_an_html_name(tmp_path: Path, capsys)
 
     page = tmp_path / "fxyz.html"
     assert main(["(x+y)*z", "x=-2", "y=5", "z=-4", "-o", str(page)]) == 0
-    trace = trace_of(page.read_text(encoding="utf-8"))
-    assert trace["mode"] == "step"
-    by_label = {w["label"]: w["exact"] for w in trace["views"][0]["wires"].values() if "label" in w}
+    pass_data = pass_data_of(page.read_text(encoding="utf-8"))
+    assert pass_data["mode"] == "step"
+    by_label = {
+        w["label"]: w["exact"] for w in pass_data["views"][0]["wires"].values() if "label" in w
+    }
     assert (by_label["x"], by_label["y"], by_label["z"]) == (-4.0, -4.0, 3.0)
     quiz = tmp_path / "quiz.html"
     assert main(["(x+y)*z", "x=-2", "y=5", "z=-4", "-o", str(quiz), "--quiz"]) == 0
-    assert trace_of(quiz.read_text(encoding="utf-8"))["mode"] == "quiz"
+    assert pass_data_of(quiz.read_text(encoding="utf-8"))["mode"] == "quiz"
     assert capsys.readouterr().out.splitlines() == [f"wrote {page}", f"wrote {quiz}"]
 
 
@@ -361,7 +363,7 @@ def test_the_example_writes_the_three_pages(tmp_path: Path) -> None:
     )
     pages = {name: (tmp_path / f"{name}.html").read_text(encoding="utf-8") for name in
              ("fxyz", "sigmoid", "quiz")}  # fmt: skip
-    assert [trace_of(pages[name])["mode"] for name in pages] == ["step", "step", "quiz"]
+    assert [pass_data_of(pages[name])["mode"] for name in pages] == ["step", "step", "quiz"]
     boxes = [g for g in svg_of(pages["sigmoid"]).iter(f"{SVG}g") if g.get("id") == "box-c0"]
     assert len(boxes) == 1  # the sigmoid drawn boxed
 
@@ -375,8 +377,8 @@ def test_a_quiz_answer_is_right_within_one_unit_of_its_last_digit(
     factor, answer, tolerance
 ) -> None:
     x = Value(2.0, "x")
-    trace = trace_of(viz.explore(x * factor, mode="quiz").html)
-    (wire,) = [w for w in trace["views"][0]["wires"].values() if w.get("label") == "x"]
+    pass_data = pass_data_of(viz.explore(x * factor, mode="quiz").html)
+    (wire,) = [w for w in pass_data["views"][0]["wires"].values() if w.get("label") == "x"]
     assert (wire["answer"], wire["exact"]) == (answer, factor)
     assert wire["tolerance"] == pytest.approx(tolerance)
 
@@ -384,6 +386,6 @@ def test_a_quiz_answer_is_right_within_one_unit_of_its_last_digit(
 @needs_dot
 def test_a_nan_answer_is_typed_as_written() -> None:
     x = Value(2.0, "x")
-    trace = trace_of(viz.explore(x * float("nan"), mode="quiz").html)
-    (wire,) = [w for w in trace["views"][0]["wires"].values() if w.get("label") == "x"]
+    pass_data = pass_data_of(viz.explore(x * float("nan"), mode="quiz").html)
+    (wire,) = [w for w in pass_data["views"][0]["wires"].values() if w.get("label") == "x"]
     assert (wire["answer"], wire["exact"]) == ("nan", "nan")

@@ -7,7 +7,7 @@
 The page is one HTML file: the graph laid out once by Graphviz (every number
 in place, so nothing moves when numbers appear; a small graph with composite
 gates twice, boxed and collapsed, a button apart), the data of the backward pass
-as JSON (`viz.trace`) and a small script (`viz/page/explorer.js`) that only
+as JSON (`viz/pass_data.py`) and a small script (`viz/page/explorer.js`) that only
 shows, hides and re-colours what is already there. Nothing is fetched: the
 page's Content-Security-Policy forbids every request, so it works from
 `file://` and inside a notebook's sandboxed `<iframe srcdoc>`.
@@ -22,11 +22,11 @@ from autograd import Value, topological_order
 
 from .hooks import hooked_svg, without_gradients
 from .options import OptionError, Options
+from .pass_data import View, build_pass_data
 from .picture import too_much_hint
 from .scene import build_scene, finished_state, root_name
 from .steps import Recording, step_texts
 from .theme import Theme, chosen
-from .trace import View, build_trace
 from .webpage import Page, notebook_height, page_script, script_json, standalone, theme_style
 
 MODES = ("step", "quiz")
@@ -76,15 +76,15 @@ def explore(
     if mode == "quiz":
         views = [_without_sums(view, root, order, options) for view in views]
     texts = step_texts(root, order, run, groups, precision)
-    trace = build_trace(root, order, run, texts, views, options)
-    trace.update(mode=mode, f=root_name(root))
+    pass_data = build_pass_data(root, order, run, texts, views, options)
+    pass_data.update(mode=mode, f=root_name(root))
     svgs = []
-    for view, data in zip(views, trace["views"], strict=True):
+    for view, data in zip(views, pass_data["views"], strict=True):
         labels = {wid: w["label"] for wid, w in data["wires"].items() if "label" in w}
         hint = too_much_hint(order, replace(options, groups=view.groups))
         svgs.append(hooked_svg(view.scene, options.theme, labels, hint, view.prefix))
     title = f"gategrad explorer: {root_name(root)}"
-    page = _page(svgs, views, trace, options.theme, mode, title)
+    page = _page(svgs, views, pass_data, options.theme, mode, title)
     fallback = without_gradients(svgs[0]) if mode == "quiz" else svgs[0]
     return Explorer(page, fallback, height=notebook_height(svgs[0]), title="gategrad explorer")
 
@@ -111,16 +111,21 @@ def _views(order: list[Value], groups: str, mode: str) -> list[str]:
 
 
 def _page(
-    svgs: list[str], views: list[View], trace: dict[str, Any], theme: Theme, mode: str, title: str
+    svgs: list[str],
+    views: list[View],
+    pass_data: dict[str, Any],
+    theme: Theme,
+    mode: str,
+    title: str,
 ) -> str:
     layouts = [
         f'<div class="layout" data-groups="{view.groups}"{" hidden" if k else ""}>{svg}</div>'
         for k, (view, svg) in enumerate(zip(views, svgs, strict=True))
     ]
     parts = {
-        "STEP": f"{trace['n']} / {trace['n']}",
+        "STEP": f"{pass_data['n']} / {pass_data['n']}",
         "SVG": "\n".join(layouts),
-        "DATA": script_json(trace),
+        "DATA": script_json(pass_data),
         "SCRIPT": page_script("explorer.js"),
     }
     style = theme_style(theme, "explorer.css")

@@ -1,9 +1,9 @@
 // The explorer's script. The SVG already holds every number in its place; this
-// script only shows, hides and rewrites them, step by step, from the JSON trace
-// (see viz/trace.py). Text from the graph is only ever set as textContent.
+// script only shows, hides and rewrites them, step by step, from the JSON data of the pass
+// (see viz/pass_data.py). Text from the graph is only ever set as textContent.
 (() => {
   "use strict";
-  const data = JSON.parse(document.getElementById("trace").textContent);
+  const data = JSON.parse(document.getElementById("pass-data").textContent);
   const quiz = data.mode === "quiz";
   const n = data.n;
   const view = document.getElementById("view");

@@ -43,7 +43,7 @@ class View:
     scene: Scene
 
 
-def build_trace(
+def build_pass_data(
     root: Value,
     order: list[Value],
     run: Recording,
